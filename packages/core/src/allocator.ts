@@ -1,0 +1,264 @@
+import { mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Candidates } from './candidates.js';
+import { hasErrno, PortleaseError } from './errors.js';
+import { PortLease, removeEntry } from './lease.js';
+import { isOwnerAlive } from './liveness.js';
+import { ensureLockDir, forgetLockDir, type LockPaths, lockDirError } from './lock-dir.js';
+import { type LeaseOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { acquireOwner, releaseOwner, retainOwner } from './owner.js';
+import { findListener } from './probe.js';
+import { createRecord, newToken, ownerIdOfToken, readRecord } from './record.js';
+import { sweepStagingOnce } from './inspect.js';
+
+/** State of one leasePort / leasePorts call. */
+interface Session {
+  options: ResolvedOptions;
+  paths: LockPaths;
+  ownerId: string;
+  candidates: Candidates;
+  /** Liveness answers of this call, so one busy owner is checked once, not once per port it holds. */
+  alive: Map<string, boolean>;
+  /** Ports held by live leases, for the exhaustion message. */
+  held: Map<number, string>;
+  /** Ports some other program listens on, and where. */
+  busy: Map<number, string>;
+}
+
+function aborted(signal: AbortSignal): PortleaseError {
+  return new PortleaseError('ABORTED', 'Port allocation was aborted by its signal.', { cause: signal.reason });
+}
+
+/** Writes a complete record in a private staging directory; returns that directory. */
+function stage(session: Session, token: string): string {
+  const dir = join(session.paths.staging, token);
+  const body = JSON.stringify(createRecord(session.options.owner, session.ownerId, token));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+      writeFileSync(join(dir, token), body, { flag: 'wx', mode: 0o600 });
+      return dir;
+    } catch (error) {
+      try {
+        rmdirOrFile(dir, token);
+      } catch {
+        // Best effort; a leftover staged entry of ours is swept once we are gone.
+      }
+      if (attempt === 0 && hasErrno(error, 'ENOENT')) {
+        // The lock directory or its scope vanished while we ran: verify and recreate it once.
+        forgetLockDir(session.options.lockDir);
+        session.paths = ensureLockDir(session.options.lockDir);
+        continue;
+      }
+      throw lockDirError(session.paths.root, error);
+    }
+  }
+}
+
+function rmdirOrFile(dir: string, token: string): void {
+  try {
+    unlinkSync(join(dir, token));
+  } catch (error) {
+    if (!hasErrno(error, 'ENOENT')) throw error;
+  }
+  try {
+    rmdirSync(dir);
+  } catch (error) {
+    if (!hasErrno(error, 'ENOENT')) throw error;
+  }
+}
+
+/** Publishes the staged record as the port's lock in one step. `false`: someone holds the port. */
+function publish(staged: string, portDir: string, root: string): boolean {
+  try {
+    renameSync(staged, portDir);
+    return true;
+  } catch (error) {
+    if (hasErrno(error, 'ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EISDIR', 'EPERM', 'EACCES')) {
+      if (hasErrno(error, 'EPERM', 'EACCES')) {
+        // On Linux a rename onto a non-empty directory is ENOTEMPTY; EPERM/EACCES means we cannot write.
+        try {
+          readdirSync(portDir);
+          return false;
+        } catch {
+          throw lockDirError(root, error);
+        }
+      }
+      return false;
+    }
+    throw lockDirError(root, error);
+  }
+}
+
+/**
+ * Reclaims a port whose every record belongs to a proven-dead owner: deletes exactly those records by
+ * their token names (a lease published meanwhile has another name and survives), then the directory
+ * if empty. Returns whether the port may be free now. Unknown entries are never reclaimed.
+ */
+async function reclaimIfDead(session: Session, port: number, portDir: string): Promise<boolean> {
+  let names: string[];
+  try {
+    names = readdirSync(portDir);
+  } catch (error) {
+    if (hasErrno(error, 'ENOENT')) return true;
+    session.held.set(port, 'an entry portlease cannot read');
+    return false;
+  }
+  const dead: string[] = [];
+  for (const name of names) {
+    const ownerId = ownerIdOfToken(name);
+    if (ownerId === undefined) {
+      session.held.set(port, `an unrecognised entry ${JSON.stringify(name)}`);
+      return false;
+    }
+    let alive = session.alive.get(ownerId);
+    if (alive === undefined) {
+      alive = await isOwnerAlive(ownerId);
+      session.alive.set(ownerId, alive);
+    }
+    if (alive) {
+      session.held.set(port, join(portDir, name));
+      return false;
+    }
+    dead.push(name);
+  }
+  for (const name of dead) removeEntry(portDir, name);
+  try {
+    rmdirSync(portDir);
+  } catch {
+    // Gone already, or re-taken: the next publish tells.
+  }
+  return true;
+}
+
+function describeHolder(port: number, where: string): string {
+  if (!where.includes('/') && !where.includes('\\')) return `${port} (${where})`;
+  const record = readRecord(where);
+  if (typeof record === 'string') return `${port} (record ${record})`;
+  return `${port} ${JSON.stringify(record.owner)} (pid ${record.pid})`;
+}
+
+function exhausted(session: Session): PortleaseError {
+  const { min, max, lockDir } = session.options;
+  const holders = [...session.held].map(([port, where]) => describeHolder(port, where));
+  const busy = [...session.busy].map(([port, host]) => `${port} on ${host}`);
+  const parts: string[] = [];
+  if (holders.length) {
+    parts.push(
+      `${holders.length} held by live leases: ${holders.slice(0, 8).join(', ')}${holders.length > 8 ? ', …' : ''}`,
+    );
+  }
+  if (busy.length) {
+    parts.push(
+      `${busy.length} in use by other programs: ${busy.slice(0, 8).join(', ')}${busy.length > 8 ? ', …' : ''}`,
+    );
+  }
+  const why = parts.length ? parts.join('; ') : 'every port is excluded';
+  return new PortleaseError(
+    'RANGE_EXHAUSTED',
+    `No free port in ${min}-${max}: ${why}. Widen the range (the range option or PORTLEASE_RANGE), release leases you no longer need, or see who holds what with \`npx portlease list\` (lock directory ${lockDir}).`,
+    { details: { range: [min, max], held: holders, busy, lockDir } },
+  );
+}
+
+async function allocate(session: Session): Promise<PortLease> {
+  const { options } = session;
+  const token = newToken(session.ownerId);
+  let staged = stage(session, token);
+  try {
+    for (;;) {
+      if (options.signal?.aborted) throw aborted(options.signal);
+      const port = session.candidates.next();
+      if (port === undefined) throw exhausted(session);
+      if (options.excluded.has(port)) continue;
+      const portDir = join(session.paths.scope, String(port));
+      let won = publish(staged, portDir, session.paths.root);
+      if (!won && (await reclaimIfDead(session, port, portDir))) won = publish(staged, portDir, session.paths.root);
+      if (!won) continue;
+      const listener = await findListener(port, options.hosts);
+      if (listener === undefined) {
+        staged = '';
+        return new PortLease(port, options.owner, token, portDir, session.ownerId);
+      }
+      // Someone outside portlease listens there: take our record back and try the next port.
+      session.busy.set(port, listener);
+      renameSync(portDir, staged);
+    }
+  } finally {
+    if (staged) rmdirOrFile(staged, token);
+  }
+}
+
+async function openSession(options: LeaseOptions | undefined): Promise<Session> {
+  const resolved = resolveOptions(options);
+  if (resolved.signal?.aborted) throw aborted(resolved.signal);
+  const paths = ensureLockDir(resolved.lockDir);
+  sweepStagingOnce(paths);
+  const ownerId = await acquireOwner();
+  return {
+    options: resolved,
+    paths,
+    ownerId,
+    candidates: new Candidates(resolved.min, resolved.max),
+    alive: new Map([[ownerId, true]]),
+    held: new Map(),
+    busy: new Map(),
+  };
+}
+
+/**
+ * Leases one free TCP port, held for this process until released or until the process exits or dies.
+ * No other process using the same lock directory gets it meanwhile; the port was verified free on
+ * every probed address before it was handed out.
+ *
+ * @throws {PortleaseError} `RANGE_EXHAUSTED`, `LOCK_DIR_UNSAFE`, `LOCK_DIR_UNWRITABLE`,
+ * `INVALID_OPTIONS` or `ABORTED`.
+ *
+ * @example
+ * ```ts
+ * import { leasePort } from 'portlease';
+ *
+ * const lease = await leasePort({ range: [20000, 29999], owner: 'api server' });
+ * server.listen(lease.port);
+ * await lease.release();
+ * ```
+ */
+export async function leasePort(options?: LeaseOptions): Promise<PortLease> {
+  const session = await openSession(options);
+  try {
+    const lease = await allocate(session);
+    retainOwner(session.ownerId);
+    return lease;
+  } finally {
+    releaseOwner(session.ownerId);
+  }
+}
+
+/**
+ * Leases `count` distinct ports, all or nothing: on failure every port taken by this call is released
+ * before the error is thrown.
+ *
+ * @example
+ * ```ts
+ * const [api, web, db] = await leasePorts(3, { owner: 'e2e stack' });
+ * ```
+ */
+export async function leasePorts(count: number, options?: LeaseOptions): Promise<PortLease[]> {
+  if (!Number.isInteger(count) || count < 1 || count > 65535) {
+    throw new PortleaseError('INVALID_OPTIONS', `count must be a whole number from 1 to 65535, got ${count}.`);
+  }
+  const session = await openSession(options);
+  const leases: PortLease[] = [];
+  try {
+    while (leases.length < count) {
+      leases.push(await allocate(session));
+      retainOwner(session.ownerId);
+    }
+    return leases;
+  } catch (error) {
+    for (const lease of leases) lease.releaseSync();
+    throw error;
+  } finally {
+    releaseOwner(session.ownerId);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Every failure portlease reports has a stable `code`, so callers can branch on it:
+ *
+ * - `INVALID_OPTIONS` — an option or environment variable has a value portlease cannot use.
+ * - `RANGE_EXHAUSTED` — every port of the range is held by a live lease or in use by another program.
+ * - `LOCK_DIR_UNSAFE` — the lock directory is a symlink, not a directory, owned by someone else, or
+ *   open to group/other users. Remove it or point `PORTLEASE_DIR` elsewhere.
+ * - `LOCK_DIR_UNWRITABLE` — the lock directory cannot be created or written (permissions, read-only or
+ *   full filesystem).
+ * - `ABORTED` — the `signal` passed in was aborted.
+ * - `SERVER_EXITED` — a server started by {@link startServer} exited before it accepted connections.
+ * - `SERVER_TIMEOUT` — a server started by {@link startServer} did not accept connections in time.
+ */
+export type PortleaseErrorCode =
+  | 'INVALID_OPTIONS'
+  | 'RANGE_EXHAUSTED'
+  | 'LOCK_DIR_UNSAFE'
+  | 'LOCK_DIR_UNWRITABLE'
+  | 'ABORTED'
+  | 'SERVER_EXITED'
+  | 'SERVER_TIMEOUT';
+
+/**
+ * The one error class portlease throws. `code` is stable; `message` says what to do.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await leasePort({ range: [20000, 20001] });
+ * } catch (error) {
+ *   if (error instanceof PortleaseError && error.code === 'RANGE_EXHAUSTED') {
+ *     console.error(error.message); // names the live holders and how to widen the range
+ *   }
+ * }
+ * ```
+ */
+export class PortleaseError extends Error {
+  override readonly name = 'PortleaseError';
+  readonly code: PortleaseErrorCode;
+  /** Extra data for the failure, e.g. the path of the lock directory or the holders of a range. */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: PortleaseErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+/** True for a Node.js system error with the given `code` (ENOENT, EEXIST, …). */
+export function hasErrno(error: unknown, ...codes: string[]): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    codes.includes(String((error as NodeJS.ErrnoException).code))
+  );
+}

@@ -1,0 +1,101 @@
+import { rmdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasErrno } from './errors.js';
+import { onProcessExit, releaseOwner } from './owner.js';
+
+/**
+ * A port held for this process (or worker thread) until {@link PortLease.release} is called or the
+ * process exits or dies. While held, no other portlease user sharing the lock directory gets it.
+ *
+ * @example
+ * ```ts
+ * const lease = await leasePort();
+ * server.listen(lease.port);
+ * // …
+ * await lease.release(); // idempotent
+ *
+ * // or let the scope release it:
+ * await using lease2 = await leasePort();
+ * ```
+ */
+export class PortLease implements AsyncDisposable, Disposable {
+  /** The leased TCP port. */
+  readonly port: number;
+  /** The label kept in the lease record (the `owner` option). */
+  readonly owner: string;
+  /** This lease's token: the record file's name, the only name release deletes. */
+  readonly token: string;
+  readonly #dir: string;
+  readonly #ownerId: string;
+  readonly #unhook: () => void;
+  #released = false;
+
+  /** @internal Created by leasePort / leasePorts. */
+  constructor(port: number, owner: string, token: string, portDir: string, ownerId: string) {
+    this.port = port;
+    this.owner = owner;
+    this.token = token;
+    this.#dir = portDir;
+    this.#ownerId = ownerId;
+    this.#unhook = onProcessExit(() => this.#drop());
+  }
+
+  /** Whether {@link release} has run. */
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /**
+   * Deletes this lease's own record (never another's, even if this one had been reclaimed) and frees
+   * the port for others. Safe to call more than once.
+   */
+  release(): Promise<void> {
+    try {
+      this.releaseSync();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** {@link release}, synchronously: for exit handlers and `using`. */
+  releaseSync(): void {
+    if (this.#released) return;
+    this.#unhook();
+    this.#drop();
+    releaseOwner(this.#ownerId);
+  }
+
+  #drop(): void {
+    if (this.#released) return;
+    this.#released = true;
+    removeEntry(this.#dir, this.token);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.release();
+  }
+
+  [Symbol.dispose](): void {
+    this.releaseSync();
+  }
+
+  toJSON(): { port: number; owner: string } {
+    return { port: this.port, owner: this.owner };
+  }
+}
+
+/** Removes one token's record and then the port's directory if (and only if) it is now empty. */
+export function removeEntry(portDir: string, token: string): void {
+  try {
+    unlinkSync(join(portDir, token));
+  } catch (error) {
+    if (!hasErrno(error, 'ENOENT')) throw error;
+  }
+  try {
+    rmdirSync(portDir);
+  } catch (error) {
+    // Not empty: someone published a new lease on this port after our record went. Leave it.
+    if (!hasErrno(error, 'ENOENT', 'ENOTEMPTY', 'EEXIST', 'EBUSY')) throw error;
+  }
+}

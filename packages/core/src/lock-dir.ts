@@ -1,0 +1,146 @@
+import { lstatSync, mkdirSync, readlinkSync, type Stats } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hasErrno, PortleaseError } from './errors.js';
+
+/** Where the leases of one network namespace live inside a lock directory. */
+export interface LockPaths {
+  /** The verified lock directory. */
+  root: string;
+  /** One sub-directory per network namespace: ports are per namespace, and so are leases. */
+  scope: string;
+  /** Where records are written in full before they are published by rename. */
+  staging: string;
+}
+
+const UNWRITABLE = ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE'];
+
+/**
+ * The default lock directory: `$XDG_RUNTIME_DIR/portlease` (per user, 0700 by design) when set, else
+ * `<os.tmpdir()>/portlease-<uid>`.
+ */
+export function defaultLockDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'portlease');
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
+  return join(tmpdir(), `portlease-${uid}`);
+}
+
+/**
+ * Names the network namespace, since ports (and Linux abstract sockets) belong to one: two containers
+ * with their own network never collide; with host networking they share a scope.
+ */
+export function networkScope(): string {
+  if (process.platform !== 'linux') return 'local';
+  try {
+    const match = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/net'));
+    if (match) return `net-${match[1]}`;
+  } catch {
+    // No /proc: a single scope.
+  }
+  return 'local';
+}
+
+function unsafe(path: string, problem: string, fix: string): PortleaseError {
+  return new PortleaseError(
+    'LOCK_DIR_UNSAFE',
+    `Lock directory ${path} ${problem}. ${fix} Or set PORTLEASE_DIR to a directory you own with mode 0700.`,
+    { details: { path } },
+  );
+}
+
+function unwritable(path: string, cause: unknown): PortleaseError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? 'its filesystem is full'
+      : code === 'EROFS'
+        ? 'its filesystem is read-only'
+        : code === 'EMFILE' || code === 'ENFILE'
+          ? 'this process is out of file descriptors'
+          : 'permission was denied';
+  return new PortleaseError(
+    'LOCK_DIR_UNWRITABLE',
+    `Cannot write to lock directory ${path}: ${why} (${code}). Free space or fix its permissions, or set PORTLEASE_DIR to a writable directory.`,
+    { cause, details: { path, errno: code } },
+  );
+}
+
+/** Wraps a filesystem error met inside the lock directory in a PortleaseError that says what to do. */
+export function lockDirError(path: string, cause: unknown): Error {
+  if (hasErrno(cause, ...UNWRITABLE)) return unwritable(path, cause);
+  if (hasErrno(cause, 'ENOTDIR', 'ELOOP')) {
+    return unsafe(path, 'contains something that is not a directory where one was expected', 'Remove it.');
+  }
+  return cause instanceof Error ? cause : new Error(String(cause));
+}
+
+function checkRoot(path: string, stats: Stats): void {
+  if (stats.isSymbolicLink()) {
+    throw unsafe(path, 'is a symbolic link (someone may be redirecting it)', `Remove it (rm ${path}).`);
+  }
+  if (!stats.isDirectory()) throw unsafe(path, 'is not a directory', `Remove it (rm ${path}).`);
+  if (process.platform === 'win32' || typeof process.getuid !== 'function') return;
+  const uid = process.getuid();
+  if (stats.uid !== uid) {
+    throw unsafe(path, `is owned by uid ${stats.uid}, not by you (uid ${uid})`, `Remove it (rm -r ${path}).`);
+  }
+  if ((stats.mode & 0o077) !== 0) {
+    const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
+    throw unsafe(path, `has mode ${mode}, open to other users`, `Run chmod 700 ${path}.`);
+  }
+}
+
+function ensureSubdir(path: string): void {
+  try {
+    mkdirSync(path, { mode: 0o700 });
+  } catch (error) {
+    if (!hasErrno(error, 'EEXIST')) throw lockDirError(path, error);
+  }
+  const stats = lstatSync(path);
+  if (!stats.isDirectory()) throw unsafe(path, 'is not a directory', `Remove it (rm ${path}).`);
+}
+
+/** Stats of each root verified in this process, to notice a directory replaced while running. */
+const verified = new Map<string, { dev: number; ino: number; paths: LockPaths }>();
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if (hasErrno(error, 'ENOENT')) return null;
+    throw lockDirError(path, error);
+  }
+}
+
+/**
+ * Creates (mode 0700) and verifies the lock directory, then its scope and staging sub-directories.
+ * Cheap on repeat: one lstat confirms the directory is still the one verified before.
+ */
+export function ensureLockDir(root: string): LockPaths {
+  let stats = statOrNull(root);
+  const known = verified.get(root);
+  if (known && stats && stats.dev === known.dev && stats.ino === known.ino) {
+    checkRoot(root, stats);
+    return known.paths;
+  }
+  if (!stats) {
+    try {
+      mkdirSync(root, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      if (!hasErrno(error, 'EEXIST')) throw lockDirError(root, error);
+    }
+    stats = lstatSync(root);
+  }
+  checkRoot(root, stats);
+  const scope = join(root, networkScope());
+  const paths: LockPaths = { root, scope, staging: join(scope, '.staging') };
+  ensureSubdir(scope);
+  ensureSubdir(paths.staging);
+  verified.set(root, { dev: stats.dev, ino: stats.ino, paths });
+  return paths;
+}
+
+/** Forgets a verified root so the next call checks it from scratch (used when it vanished under us). */
+export function forgetLockDir(root: string): void {
+  verified.delete(root);
+}

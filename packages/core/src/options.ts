@@ -1,0 +1,146 @@
+import { basename } from 'node:path';
+import { PortleaseError } from './errors.js';
+import { defaultLockDir } from './lock-dir.js';
+import { defaultRange, reservedPorts, UNSAFE_PORTS } from './ports.js';
+
+/** Addresses probed by default: a port with a listener on any of them is never handed out. */
+export const DEFAULT_HOSTS: readonly string[] = ['::', '0.0.0.0', '127.0.0.1', '::1'];
+
+/**
+ * Options of {@link leasePort} and {@link leasePorts}. Every field is optional; options win over the
+ * environment (`PORTLEASE_DIR`, `PORTLEASE_RANGE`).
+ *
+ * @example
+ * ```ts
+ * const lease = await leasePort({ range: [20000, 29999], owner: 'api server' });
+ * ```
+ */
+export interface LeaseOptions {
+  /**
+   * Inclusive `[min, max]` to take ports from. Default: `PORTLEASE_RANGE` (e.g. `20000-29999`), else
+   * 10000 up to just below the OS ephemeral range (32767 on a default Linux). Ports 1–1023 are refused.
+   */
+  range?: readonly [number, number];
+  /** Ports never to hand out, on top of the browser-unsafe ports (always excluded). */
+  exclude?: Iterable<number>;
+  /**
+   * Directory the leases are coordinated in. Default: `PORTLEASE_DIR`, else
+   * `$XDG_RUNTIME_DIR/portlease`, else `<os.tmpdir()>/portlease-<uid>`. Processes (containers, CI
+   * shards) share ports safely only when they share this directory.
+   */
+  lockDir?: string;
+  /** A label kept in the lease record for diagnostics (`portlease list`), e.g. `"api server"`. */
+  owner?: string;
+  /** Addresses to probe before handing a port out. Default `['::', '0.0.0.0', '127.0.0.1', '::1']`. */
+  hosts?: readonly string[];
+  /** Aborts a pending allocation with a `PortleaseError` of code `ABORTED`. */
+  signal?: AbortSignal;
+}
+
+/** Options after defaults, environment and validation. */
+export interface ResolvedOptions {
+  min: number;
+  max: number;
+  excluded: ReadonlySet<number>;
+  lockDir: string;
+  owner: string;
+  hosts: readonly string[];
+  signal: AbortSignal | undefined;
+}
+
+const MAX_LABEL = 200;
+
+function invalid(message: string): PortleaseError {
+  return new PortleaseError('INVALID_OPTIONS', message);
+}
+
+function isPort(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+/**
+ * Parses `"20000-29999"` (as in `PORTLEASE_RANGE`) into `[20000, 29999]`.
+ *
+ * @example
+ * ```ts
+ * parseRange('20000-29999'); //=> [20000, 29999]
+ * ```
+ */
+export function parseRange(text: string, source = 'range'): [number, number] {
+  const match = /^\s*(\d{1,5})\s*[-:]\s*(\d{1,5})\s*$/.exec(text);
+  if (!match) {
+    throw invalid(`${source} must look like "20000-29999" (inclusive min-max), got ${JSON.stringify(text)}.`);
+  }
+  return checkRange([Number(match[1]), Number(match[2])], source);
+}
+
+function checkRange(range: unknown, source: string): [number, number] {
+  if (!Array.isArray(range) || range.length !== 2) {
+    throw invalid(`${source} must be an inclusive [min, max] pair such as [20000, 29999].`);
+  }
+  const [min, max] = range as unknown[];
+  if (!isPort(min) || !isPort(max)) {
+    throw invalid(`${source} must hold whole port numbers from 1024 to 65535, got [${min}, ${max}].`);
+  }
+  if (min > max) throw invalid(`${source} [${min}, ${max}] has min above max; swap them.`);
+  if (min < 1024) {
+    throw invalid(
+      `${source} [${min}, ${max}] reaches below 1024; privileged ports need root and clash with system services. Start at 1024 or above.`,
+    );
+  }
+  return [min, max];
+}
+
+function checkLabel(owner: unknown): string {
+  if (owner === undefined) {
+    const script = process.argv[1] ? basename(process.argv[1]) : 'node';
+    return `${script} (pid ${process.pid})`;
+  }
+  if (typeof owner !== 'string') throw invalid(`owner must be a string label, got ${typeof owner}.`);
+  return owner.length > MAX_LABEL ? `${owner.slice(0, MAX_LABEL)}…` : owner;
+}
+
+/** Applies defaults and the environment to `options` and validates the result. */
+export function resolveOptions(
+  options: LeaseOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw invalid(`options must be an object, got ${options === null ? 'null' : typeof options}.`);
+  }
+  let min: number;
+  let max: number;
+  if (options.range !== undefined) [min, max] = checkRange(options.range, 'range');
+  else if (env.PORTLEASE_RANGE) [min, max] = parseRange(env.PORTLEASE_RANGE, 'PORTLEASE_RANGE');
+  else [min, max] = defaultRange();
+  const usingDefaultRange = options.range === undefined && !env.PORTLEASE_RANGE;
+
+  const excluded = new Set<number>(UNSAFE_PORTS);
+  if (usingDefaultRange) for (const port of reservedPorts()) excluded.add(port);
+  if (options.exclude !== undefined) {
+    if (typeof (options.exclude as Iterable<number>)[Symbol.iterator] !== 'function') {
+      throw invalid('exclude must be an iterable of port numbers, e.g. [3000, 8080].');
+    }
+    for (const port of options.exclude) {
+      if (!isPort(port)) throw invalid(`exclude must hold port numbers 1-65535, got ${String(port)}.`);
+      excluded.add(port);
+    }
+  }
+
+  const lockDir = options.lockDir ?? (env.PORTLEASE_DIR || defaultLockDir(env));
+  if (typeof lockDir !== 'string' || lockDir === '') {
+    throw invalid('lockDir must be a non-empty path string.');
+  }
+
+  const hosts = options.hosts ?? DEFAULT_HOSTS;
+  if (!Array.isArray(hosts) || hosts.length === 0 || hosts.some((h) => typeof h !== 'string' || !h)) {
+    throw invalid("hosts must be a non-empty array of addresses, e.g. ['::', '0.0.0.0'].");
+  }
+
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw invalid('signal must be an AbortSignal (e.g. AbortSignal.timeout(5000)).');
+  }
+
+  return { min, max, excluded, lockDir, owner: checkLabel(options.owner), hosts, signal };
+}

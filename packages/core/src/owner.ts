@@ -1,0 +1,145 @@
+import type { Server } from 'node:net';
+import { listenOracle, newOwnerId } from './liveness.js';
+
+/**
+ * The owner context of this JavaScript realm (a process, or a worker thread): an id, the oracle socket
+ * that proves it alive, and the sync release functions of its live leases. Worker threads get their
+ * own: threads share a pid, but a lease belongs to the thread that took it.
+ */
+interface OwnerContext {
+  id: string;
+  ready: Promise<Server>;
+  /** Leases held plus allocations in flight: the oracle stays open while this is above zero. */
+  users: number;
+  idleTimer: NodeJS.Timeout | undefined;
+}
+
+/** Process-wide state lives under a registered symbol so two copies of this module (ESM + CJS) share it. */
+interface SharedState {
+  owner: OwnerContext | undefined;
+  releasers: Set<() => void>;
+  hooked: boolean;
+  /** The installed handlers: shared, so whichever copy unhooks removes what any copy hooked. */
+  exitHook: () => void;
+  signalHooks: Map<NodeJS.Signals, () => void>;
+}
+
+const STATE_KEY = Symbol.for('portlease.state.v1');
+const HOOK_MARK = Symbol.for('portlease.hook');
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** How long an idle oracle stays open, so lease/release loops do not reopen it each time. */
+const IDLE_CLOSE_MS = 2000;
+
+function marked<T extends object>(fn: T): T {
+  return Object.assign(fn, { [HOOK_MARK]: true });
+}
+
+function state(): SharedState {
+  const holder = globalThis as unknown as Record<symbol, SharedState | undefined>;
+  let shared = holder[STATE_KEY];
+  if (!shared) {
+    shared = {
+      owner: undefined,
+      releasers: new Set(),
+      hooked: false,
+      exitHook: marked(() => releaseAll()),
+      signalHooks: new Map(SIGNALS.map((signal) => [signal, marked(() => onSignal(signal))])),
+    };
+    holder[STATE_KEY] = shared;
+  }
+  return shared;
+}
+
+/** Takes a use of this realm's owner context, opening its oracle if needed. */
+export async function acquireOwner(): Promise<string> {
+  const shared = state();
+  let owner = shared.owner;
+  if (!owner) {
+    const id = newOwnerId();
+    owner = { id, ready: listenOracle(id), users: 0, idleTimer: undefined };
+    shared.owner = owner;
+  }
+  owner.users++;
+  if (owner.idleTimer) {
+    clearTimeout(owner.idleTimer);
+    owner.idleTimer = undefined;
+  }
+  try {
+    await owner.ready;
+  } catch (error) {
+    owner.users--;
+    if (shared.owner === owner) shared.owner = undefined;
+    throw error;
+  }
+  return owner.id;
+}
+
+/** Takes one more use of a context the caller already uses (each live lease holds one). */
+export function retainOwner(id: string): void {
+  const owner = state().owner;
+  if (owner && owner.id === id) owner.users++;
+}
+
+/** Gives back a use; the oracle closes once nothing has used it for a moment. */
+export function releaseOwner(id: string): void {
+  const owner = state().owner;
+  if (!owner || owner.id !== id) return;
+  owner.users--;
+  if (owner.users > 0) return;
+  owner.idleTimer = setTimeout(() => {
+    const shared = state();
+    if (shared.owner !== owner || owner.users > 0) return;
+    shared.owner = undefined;
+    void owner.ready.then((server) => server.close()).catch(() => {});
+  }, IDLE_CLOSE_MS);
+  owner.idleTimer.unref();
+}
+
+function releaseAll(): void {
+  for (const release of [...state().releasers]) {
+    try {
+      release();
+    } catch {
+      // Exit path: keep releasing the others; a dead owner's leftovers are reclaimed anyway.
+    }
+  }
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  // If the host program handles this signal itself (a test runner shutting down gracefully), the
+  // process may go on living and using its servers: leave the leases to the 'exit' hook then.
+  const others = process.listeners(signal).filter((l) => !(l as unknown as Record<symbol, boolean>)[HOOK_MARK]);
+  if (others.length > 0) return;
+  releaseAll();
+  unhook();
+  // Re-raise so the process dies of the signal as it would have without us.
+  process.kill(process.pid, signal);
+}
+
+
+function hook(): void {
+  const shared = state();
+  if (shared.hooked) return;
+  shared.hooked = true;
+  process.on('exit', shared.exitHook);
+  for (const [signal, handler] of shared.signalHooks) process.on(signal, handler);
+}
+
+function unhook(): void {
+  const shared = state();
+  if (!shared.hooked) return;
+  shared.hooked = false;
+  process.off('exit', shared.exitHook);
+  for (const [signal, handler] of shared.signalHooks) process.off(signal, handler);
+}
+
+/** Registers a sync release to run on exit and fatal signals; returns its remover. */
+export function onProcessExit(release: () => void): () => void {
+  const shared = state();
+  shared.releasers.add(release);
+  hook();
+  return () => {
+    shared.releasers.delete(release);
+    if (shared.releasers.size === 0) unhook();
+  };
+}

@@ -1,0 +1,28 @@
+import { createServer } from 'node:net';
+
+/** Errors that mean "this address family or address does not exist here", not "port in use". */
+const ABSENT = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL', 'ENOTSUP', 'EPROTONOSUPPORT']);
+
+/** Resolves `true` if nothing listens on `port` at `host`; absent families count as free. */
+function probeOne(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', (error: NodeJS.ErrnoException) => resolve(ABSENT.has(String(error.code))));
+    // `::` is probed dual-stack, as a server listening without a host would bind it.
+    server.listen({ port, host, exclusive: true, ipv6Only: false }, () => {
+      server.close(() => resolve(true));
+    });
+  });
+}
+
+/**
+ * Returns the first host on which `port` is in use, or `undefined` if it is free on all of them.
+ * Probes run one after another: a dual-stack `::` probe would collide with a parallel `0.0.0.0` one.
+ */
+export async function findListener(port: number, hosts: readonly string[]): Promise<string | undefined> {
+  for (const host of hosts) {
+    if (!(await probeOne(port, host))) return host;
+  }
+  return undefined;
+}

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
+import { OWNER_ID_PATTERN } from './liveness.js';
+
+/**
+ * What a lease record holds. The file is named by the lease's token, `<ownerId>-<random>`, so liveness
+ * is decided from the name alone: a corrupt, truncated or future-format body can never make a live
+ * owner look dead.
+ */
+export interface LeaseRecord {
+  /** Format version. */
+  v: 1;
+  /** Label given as the `owner` option. */
+  owner: string;
+  ownerId: string;
+  token: string;
+  pid: number;
+  threadId: number;
+  hostname: string;
+  uid: number | null;
+  /** Wall-clock creation time in ms since the epoch (display only; never used to decide staleness). */
+  created: number;
+  /** The owning process's command line, shortened (display only). */
+  command: string;
+}
+
+/** Records above this size are not read (a record is a few hundred bytes). */
+export const MAX_RECORD_BYTES = 16 * 1024;
+const TOKEN_PATTERN = /^([0-9a-f]{24})-[0-9a-f]{16}$/;
+
+export function newToken(ownerId: string): string {
+  return `${ownerId}-${randomBytes(8).toString('hex')}`;
+}
+
+/** The owner id encoded in a record's file name, or undefined for a name portlease did not write. */
+export function ownerIdOfToken(name: string): string | undefined {
+  const id = TOKEN_PATTERN.exec(name)?.[1];
+  return id && OWNER_ID_PATTERN.test(id) ? id : undefined;
+}
+
+function commandLine(): string {
+  const text = process.argv
+    .slice(1)
+    .map((arg) => arg.replace(/^.*[\\/](node_modules[\\/])/, '$1'))
+    .join(' ');
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+let processCommand: string | undefined;
+
+export function createRecord(owner: string, ownerId: string, token: string): LeaseRecord {
+  processCommand ??= commandLine();
+  return {
+    v: 1,
+    owner,
+    ownerId,
+    token,
+    pid: process.pid,
+    threadId,
+    hostname: hostname(),
+    uid: typeof process.getuid === 'function' ? process.getuid() : null,
+    created: Date.now(),
+    command: processCommand,
+  };
+}
+
+/** Why a record could not be read, for `portlease list`. */
+export type RecordProblem = 'missing' | 'oversized' | 'corrupt' | 'unreadable';
+
+/**
+ * Reads a record without following symlinks and without reading more than {@link MAX_RECORD_BYTES}.
+ * Never throws: a bad record is reported, and its owner is still judged by its file name.
+ */
+export function readRecord(path: string): LeaseRecord | RecordProblem {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return 'unreadable';
+    if (stats.size > MAX_RECORD_BYTES) return 'oversized';
+    const buffer = Buffer.alloc(stats.size);
+    const length = readSync(fd, buffer, 0, stats.size, 0);
+    return parseRecord(buffer.subarray(0, length).toString('utf8'));
+  } catch {
+    return 'unreadable';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Parses a record body; anything but a well-formed object of a known shape is `'corrupt'`. */
+export function parseRecord(text: string): LeaseRecord | 'corrupt' {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'corrupt';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'corrupt';
+  const r = value as Record<string, unknown>;
+  const ok =
+    typeof r.v === 'number' &&
+    typeof r.owner === 'string' &&
+    typeof r.ownerId === 'string' &&
+    typeof r.token === 'string' &&
+    typeof r.pid === 'number' &&
+    typeof r.created === 'number';
+  if (!ok) return 'corrupt';
+  return {
+    v: 1,
+    owner: r.owner as string,
+    ownerId: r.ownerId as string,
+    token: r.token as string,
+    pid: r.pid as number,
+    threadId: typeof r.threadId === 'number' ? r.threadId : 0,
+    hostname: typeof r.hostname === 'string' ? r.hostname : '',
+    uid: typeof r.uid === 'number' ? r.uid : null,
+    created: r.created as number,
+    command: typeof r.command === 'string' ? r.command : '',
+  };
+}

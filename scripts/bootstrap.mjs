@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Entry point of `npm run demo`, `npm test` and `npm run bench` on a machine with only Node and npm:
+// installs the workspace with the pinned pnpm (via npx when pnpm is not on PATH), builds, then runs
+// the task. Extra arguments go to the task: `npm test -- --only core`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pnpmSpec = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager;
+const pnpmVersion = pnpmSpec.split('@')[1];
+const [task, ...rest] = process.argv.slice(2);
+const tasks = { demo: 'scripts/demo.mjs', test: 'scripts/test.mjs', bench: 'bench/run.mjs' };
+if (!tasks[task]) {
+  console.error(`usage: node scripts/bootstrap.mjs ${Object.keys(tasks).join('|')} [args…]`);
+  process.exit(2);
+}
+
+function pnpmCommand() {
+  try {
+    const version = execFileSync('pnpm', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    if (version.trim() === pnpmVersion) return ['pnpm', []];
+  } catch {
+    // Not on PATH: fall back to npx below.
+  }
+  return ['npx', ['-y', pnpmSpec]];
+}
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const [pnpm, pre] = pnpmCommand();
+if (process.env.PORTLEASE_SKIP_SETUP !== '1') {
+  const installed = existsSync(join(root, 'node_modules', '.modules.yaml'));
+  if (!installed || process.env.CI) {
+    run(pnpm, [...pre, 'install', ...(process.env.CI ? ['--frozen-lockfile'] : [])]);
+  }
+  run(pnpm, [...pre, 'run', 'build']);
+}
+run(process.execPath, [join(root, tasks[task]), ...rest]);
