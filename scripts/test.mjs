@@ -27,7 +27,9 @@ for (const group of ['packages', 'examples']) {
     for (const file of readdirSync(dir).sort()) if (file.endsWith('.test.mjs')) files.push(join(dir, file));
   }
 }
-const selected = values.only ? files.filter((f) => values.only.some((o) => relative(root, f).includes(o))) : files;
+const selected = values.only
+  ? files.filter((f) => values.only.some((o) => relative(root, f).includes(o)))
+  : files;
 if (selected.length === 0) {
   console.error('no test files matched');
   process.exit(1);

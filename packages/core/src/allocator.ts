@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSyn
 import { join } from 'node:path';
 import { Candidates } from './candidates.js';
 import { hasErrno, PortleaseError } from './errors.js';
+import { sweepStagingOnce } from './inspect.js';
 import { PortLease, removeEntry } from './lease.js';
 import { isOwnerAlive } from './liveness.js';
 import { ensureLockDir, forgetLockDir, type LockPaths, lockDirError } from './lock-dir.js';
@@ -9,7 +10,6 @@ import { type LeaseOptions, type ResolvedOptions, resolveOptions } from './optio
 import { acquireOwner, releaseOwner, retainOwner } from './owner.js';
 import { findListener } from './probe.js';
 import { createRecord, newToken, ownerIdOfToken, readRecord } from './record.js';
-import { sweepStagingOnce } from './inspect.js';
 
 /** State of one leasePort / leasePorts call. */
 interface Session {
@@ -26,7 +26,9 @@ interface Session {
 }
 
 function aborted(signal: AbortSignal): PortleaseError {
-  return new PortleaseError('ABORTED', 'Port allocation was aborted by its signal.', { cause: signal.reason });
+  return new PortleaseError('ABORTED', 'Port allocation was aborted by its signal.', {
+    cause: signal.reason,
+  });
 }
 
 /** Writes a complete record in a private staging directory; returns that directory. */
@@ -173,7 +175,8 @@ async function allocate(session: Session): Promise<PortLease> {
       if (options.excluded.has(port)) continue;
       const portDir = join(session.paths.scope, String(port));
       let won = publish(staged, portDir, session.paths.root);
-      if (!won && (await reclaimIfDead(session, port, portDir))) won = publish(staged, portDir, session.paths.root);
+      if (!won && (await reclaimIfDead(session, port, portDir)))
+        won = publish(staged, portDir, session.paths.root);
       if (!won) continue;
       const listener = await findListener(port, options.hosts);
       if (listener === undefined) {
@@ -245,7 +248,10 @@ export async function leasePort(options?: LeaseOptions): Promise<PortLease> {
  */
 export async function leasePorts(count: number, options?: LeaseOptions): Promise<PortLease[]> {
   if (!Number.isInteger(count) || count < 1 || count > 65535) {
-    throw new PortleaseError('INVALID_OPTIONS', `count must be a whole number from 1 to 65535, got ${count}.`);
+    throw new PortleaseError(
+      'INVALID_OPTIONS',
+      `count must be a whole number from 1 to 65535, got ${count}.`,
+    );
   }
   const session = await openSession(options);
   const leases: PortLease[] = [];

@@ -5,4 +5,9 @@ export { PortLease } from './lease.js';
 export { defaultLockDir } from './lock-dir.js';
 export { DEFAULT_HOSTS, type LeaseOptions, parseRange } from './options.js';
 export { defaultRange, type EphemeralRange, ephemeralRange, UNSAFE_PORTS } from './ports.js';
-export { type RunningServer, type StartServerOptions, type Stoppable, startServer } from './server/start-server.js';
+export {
+  type RunningServer,
+  type StartServerOptions,
+  type Stoppable,
+  startServer,
+} from './server/start-server.js';

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { hasErrno } from './errors.js';
 import { removeEntry } from './lease.js';
 import { isOwnerAlive } from './liveness.js';
-import { ensureLockDir, type LockPaths } from './lock-dir.js';
-import { defaultLockDir } from './lock-dir.js';
+import { defaultLockDir, ensureLockDir, type LockPaths } from './lock-dir.js';
 import { ownerIdOfToken, type RecordProblem, readRecord } from './record.js';
 
 /** One entry of the lock directory, as `portlease list` shows it. */

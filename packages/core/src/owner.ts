@@ -108,14 +108,15 @@ function releaseAll(): void {
 function onSignal(signal: NodeJS.Signals): void {
   // If the host program handles this signal itself (a test runner shutting down gracefully), the
   // process may go on living and using its servers: leave the leases to the 'exit' hook then.
-  const others = process.listeners(signal).filter((l) => !(l as unknown as Record<symbol, boolean>)[HOOK_MARK]);
+  const others = process
+    .listeners(signal)
+    .filter((l) => !(l as unknown as Record<symbol, boolean>)[HOOK_MARK]);
   if (others.length > 0) return;
   releaseAll();
   unhook();
   // Re-raise so the process dies of the signal as it would have without us.
   process.kill(process.pid, signal);
 }
-
 
 function hook(): void {
   const shared = state();

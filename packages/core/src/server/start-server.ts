@@ -15,7 +15,7 @@ export type Stoppable =
   | { close(callback?: (error?: Error) => void): unknown }
   | { stop(): unknown }
   | undefined
-  | void;
+  | null;
 
 /**
  * How to start a server on a leased port. Give `command` (a child process) or `start` (in process).
@@ -157,9 +157,13 @@ async function stopStoppable(stoppable: Stoppable): Promise<void> {
       const result = stoppable.close(() => resolve());
       // Promise-returning close() (fastify, …) has no callback.
       if (result && typeof (result as Promise<unknown>).then === 'function') {
-        (result as Promise<unknown>).then(() => resolve(), () => resolve());
+        (result as Promise<unknown>).then(
+          () => resolve(),
+          () => resolve(),
+        );
       }
-      if ('closeAllConnections' in stoppable) (stoppable as { closeAllConnections(): void }).closeAllConnections();
+      if ('closeAllConnections' in stoppable)
+        (stoppable as { closeAllConnections(): void }).closeAllConnections();
     });
   }
 }

@@ -51,7 +51,9 @@ lifeline.on('end', stop);
 lifeline.resume();
 child.once('spawn', () => lifeline.write(`${JSON.stringify({ pid: child.pid })}\n`));
 child.once('error', (error) => {
-  process.stderr.write(`portlease: could not start ${JSON.stringify(spec.command.join(' '))}: ${error.message}\n`);
+  process.stderr.write(
+    `portlease: could not start ${JSON.stringify(spec.command.join(' '))}: ${error.message}\n`,
+  );
   process.exit(127);
 });
 child.once('exit', (code, signal) => {

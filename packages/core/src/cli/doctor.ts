@@ -1,0 +1,77 @@
+import { accessSync, constants, lstatSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { PortleaseError } from '../errors.js';
+import { ensureLockDir } from '../lock-dir.js';
+import { DEFAULT_HOSTS, resolveOptions } from '../options.js';
+import { ephemeralRange, reservedPorts, UNSAFE_PORTS } from '../ports.js';
+import { has, last, parseFlags, usageError } from './args.js';
+
+function familyAvailable(host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
+    server.listen({ port: 0, host }, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * `portlease doctor [--json]`: the lock directory and its safety checks, the ephemeral range, the
+ * effective range and the probe addresses. Exits 1 if something would stop leasing.
+ */
+export async function doctor(args: string[]): Promise<number> {
+  const parsed = parseFlags(args, ['lock-dir', 'range', 'json']);
+  if (parsed.rest.length) throw usageError(`unexpected argument ${parsed.rest[0]}`);
+  const lockDir = last(parsed, 'lock-dir');
+  const range = last(parsed, 'range');
+  const report: Record<string, unknown> = { node: process.version, platform: process.platform };
+  let ok = true;
+  try {
+    const options = resolveOptions(lockDir === undefined ? {} : { lockDir }, {
+      ...process.env,
+      ...(range === undefined ? {} : { PORTLEASE_RANGE: range }),
+    });
+    report.lockDir = options.lockDir;
+    report.lockDirSource = lockDir ? '--lock-dir' : process.env.PORTLEASE_DIR ? 'PORTLEASE_DIR' : 'default';
+    try {
+      const paths = ensureLockDir(options.lockDir);
+      const stats = lstatSync(paths.root);
+      accessSync(paths.staging, constants.W_OK);
+      report.lockDirCheck = `ok (directory, owner uid ${stats.uid}, mode ${(stats.mode & 0o777).toString(8)}, writable)`;
+      report.scope = paths.scope;
+    } catch (error) {
+      ok = false;
+      report.lockDirCheck = `FAILED: ${(error as Error).message}`;
+    }
+    const ephemeral = ephemeralRange();
+    report.ephemeralRange = `${ephemeral.min}-${ephemeral.max} (${ephemeral.source})`;
+    report.effectiveRange = `${options.min}-${options.max} (${range ? '--range' : process.env.PORTLEASE_RANGE ? 'PORTLEASE_RANGE' : 'default'})`;
+    let excluded = 0;
+    for (let port = options.min; port <= options.max; port++) if (options.excluded.has(port)) excluded++;
+    report.candidates = `${options.max - options.min + 1 - excluded} ports (${excluded} excluded: browser-unsafe ${UNSAFE_PORTS.size} known, reserved ${reservedPorts().size})`;
+    if (options.max >= ephemeral.min && options.min <= ephemeral.max) {
+      report.warning = 'the range overlaps the ephemeral range: outgoing connections may take its ports';
+    }
+  } catch (error) {
+    ok = false;
+    report.options = `FAILED: ${(error as PortleaseError).message}`;
+  }
+  const families: Record<string, string> = {};
+  for (const host of DEFAULT_HOSTS)
+    families[host] = (await familyAvailable(host)) ? 'probed' : 'absent (skipped)';
+  report.probeHosts = families;
+  report.liveness =
+    process.platform === 'linux'
+      ? 'abstract unix socket per owner (kernel-released)'
+      : 'local socket per owner';
+  if (has(parsed, 'json')) process.stdout.write(`${JSON.stringify({ ok, ...report }, null, 2)}\n`);
+  else {
+    for (const [key, value] of Object.entries(report)) {
+      process.stdout.write(
+        `${key.padEnd(15)} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}\n`,
+      );
+    }
+    process.stdout.write(ok ? 'all good\n' : 'problems found (see FAILED above)\n');
+  }
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,62 @@
+import { collectGarbage, listLeases } from '../inspect.js';
+import { has, last, parseFlags, usageError } from './args.js';
+
+function lockDirOption(args: string[], extra: string[] = []) {
+  const parsed = parseFlags(args, ['lock-dir', 'json', ...extra]);
+  if (parsed.rest.length) throw usageError(`unexpected argument ${parsed.rest[0]}`);
+  const lockDir = last(parsed, 'lock-dir');
+  return { parsed, options: lockDir === undefined ? {} : { lockDir } };
+}
+
+function age(from: Date | undefined): string {
+  if (!from) return '?';
+  const seconds = Math.max(0, Math.round((Date.now() - from.getTime()) / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
+  return `${Math.round(seconds / 3600)}h`;
+}
+
+/** `portlease list [--json]`: every lease with port, status, age, pid and owner label. */
+export async function list(args: string[]): Promise<number> {
+  const { parsed, options } = lockDirOption(args);
+  const leases = await listLeases(options);
+  if (has(parsed, 'json')) {
+    process.stdout.write(`${JSON.stringify(leases, null, 2)}\n`);
+    return 0;
+  }
+  if (leases.length === 0) {
+    process.stdout.write('no leases\n');
+    return 0;
+  }
+  const rows = leases.map((l) => [
+    String(l.port),
+    l.status,
+    age(l.createdAt),
+    l.pid === undefined ? '?' : String(l.pid),
+    l.owner ?? `(record ${l.problem})`,
+  ]);
+  const header = ['PORT', 'STATUS', 'AGE', 'PID', 'OWNER'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ');
+  process.stdout.write(`${[header, ...rows].map(line).join('\n')}\n`);
+  const stale = leases.filter((l) => l.status === 'stale').length;
+  if (stale)
+    process.stdout.write(`${stale} stale (owner dead): reclaimed on demand, or now by \`portlease gc\`\n`);
+  return 0;
+}
+
+/** `portlease gc [--json]`: removes what dead owners left. */
+export async function gc(args: string[]): Promise<number> {
+  const { parsed, options } = lockDirOption(args);
+  const result = await collectGarbage(options);
+  if (has(parsed, 'json')) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else {
+    process.stdout.write(
+      `removed ${result.stale} stale record(s), ${result.staged} staged leftover(s), ${result.empty} empty port dir(s)\n`,
+    );
+    for (const path of result.unknown)
+      process.stdout.write(`left alone (not written by portlease): ${path}\n`);
+  }
+  return 0;
+}
