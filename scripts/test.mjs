@@ -37,6 +37,12 @@ if (selected.length === 0) {
 const result = spawnSync(
   process.execPath,
   ['--test', `--test-concurrency=${values.concurrency}`, '--test-reporter=spec', ...selected],
-  { cwd: root, stdio: 'inherit' },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    // Tests that do not pick a range use this one; the core's tests reserve blocks below it, so test
+    // files running at once with different lock directories never hand out the same port.
+    env: { PORTLEASE_RANGE: '16000-32767', ...process.env },
+  },
 );
 process.exit(result.status ?? 1);

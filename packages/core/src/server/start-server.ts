@@ -15,7 +15,9 @@ export type Stoppable =
   | { close(callback?: (error?: Error) => void): unknown }
   | { stop(): unknown }
   | undefined
-  | null;
+  | null
+  // biome-ignore lint/suspicious/noConfusingVoidType: a start function may return nothing at all.
+  | void;
 
 /**
  * How to start a server on a leased port. Give `command` (a child process) or `start` (in process).

@@ -1,0 +1,212 @@
+// Shared by the reliability tests (chaos, crash points, namespaces, hostile environments, properties):
+// private directories, port blocks reserved for one test file, a command-driven child ("agent"),
+// namespace capability checks, and a listing of what is left in a lock directory.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const here = dirname(fileURLToPath(import.meta.url));
+export const distIndex = join(here, '..', '..', 'dist', 'index.js');
+export const core = await import(distIndex);
+export const fixture = (name) => join(here, 'fixtures', name);
+export const AGENT = fixture('agent.mjs');
+export const isRoot = process.getuid?.() === 0;
+
+// The same harness directory and block zone as ../helpers.mjs: blocks are leased there, so test files
+// running at once (each with its own lock directory) never probe or bind each other's ports.
+const HARNESS_DIR = join(tmpdir(), `portlease-test-harness-${process.getuid?.() ?? 'user'}`);
+const BLOCK_ZONE = [10000, 15999];
+
+const tempDirs = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh private directory (mode 0700), removed when this process exits. */
+export function tempDir(prefix = 'pl-rel-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/**
+ * `size` consecutive ports nobody else in this test run uses, nothing listens on, and none of them
+ * browser-unsafe (so a whole block can be leased), held until this process exits. Returns [min, max].
+ */
+export async function reserveRange(size) {
+  for (let attempt = 0; attempt < 80; attempt++) {
+    const min = BLOCK_ZONE[0] + Math.floor(Math.random() * (BLOCK_ZONE[1] - BLOCK_ZONE[0] + 2 - size));
+    const max = min + size - 1;
+    let unsafe = false;
+    for (let port = min; port <= max; port++) if (core.UNSAFE_PORTS.has(port)) unsafe = true;
+    if (unsafe) continue;
+    try {
+      await core.leasePorts(size, {
+        lockDir: HARNESS_DIR,
+        range: [min, max],
+        owner: 'reliability test range',
+      });
+      return [min, max];
+    } catch (error) {
+      if (error.code !== 'RANGE_EXHAUSTED') throw error;
+    }
+  }
+  throw new Error(`could not reserve ${size} consecutive free ports`);
+}
+
+/** The scope directory name this process uses: one per network namespace. */
+export function scopeName() {
+  return `net-${/\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/net'))[1]}`;
+}
+
+/** Microseconds on the system-wide monotonic clock (CLOCK_MONOTONIC): comparable across processes. */
+export function now() {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/**
+ * Everything left below a lock directory's scopes: records, port directories, staged entries. The
+ * scope directories and their (empty) staging directories themselves do not count.
+ */
+export function leftovers(lockDir) {
+  const found = [];
+  const list = (dir) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  for (const scope of list(lockDir)) {
+    for (const entry of list(join(lockDir, scope))) {
+      const path = join(lockDir, scope, entry);
+      const inner = list(path).map((name) => join(path, name));
+      if (entry === '.staging') found.push(...inner);
+      else found.push(path, ...inner);
+    }
+  }
+  return found;
+}
+
+/** Rejects with `what` if `promise` has not settled within `ms` (a hang becomes a failure). */
+export function within(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms (hang)`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Starts the agent fixture (optionally behind a command prefix such as `unshare …`): a child that
+ * takes JSON commands on stdin and answers each on stdout. `ask(command)` resolves its answer.
+ */
+export function startAgent({ prefix = [], env = {}, execArgv = [], args = [] } = {}) {
+  const argv = [...prefix, process.execPath, ...execArgv, AGENT, ...args];
+  const child = spawn(argv[0], argv.slice(1), {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  let nextId = 1;
+  const pending = new Map();
+  let readyResolve;
+  const ready = new Promise((resolve) => {
+    readyResolve = resolve;
+  });
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    out += chunk;
+    for (let nl = out.indexOf('\n'); nl !== -1; nl = out.indexOf('\n')) {
+      const line = out.slice(0, nl);
+      out = out.slice(nl + 1);
+      let message;
+      try {
+        message = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (message.ready) readyResolve(message);
+      const waiter = pending.get(message.id);
+      if (waiter) {
+        pending.delete(message.id);
+        waiter.resolve(message);
+      }
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk) => {
+    err += chunk;
+  });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  exited.then(() => {
+    const why = new Error(`agent exited before answering; stderr:\n${err}`);
+    for (const waiter of pending.values()) waiter.reject(why);
+    pending.clear();
+    readyResolve(undefined);
+  });
+  return {
+    child,
+    exited,
+    ready,
+    stderr: () => err,
+    ask(command, ms = 60_000) {
+      const id = nextId++;
+      const answer = new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+      child.stdin.write(`${JSON.stringify({ ...command, id })}\n`);
+      return within(answer, ms, `agent command ${command.cmd}`);
+    },
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/**
+ * How to run a command in new namespaces here: plain `unshare` as root, else inside a user namespace
+ * mapped to root. Returns `{ prefix }` (argv to put before the command) or `{ reason }` to skip.
+ */
+export function unshare(flags) {
+  const candidates = isRoot ? [['unshare', ...flags]] : [['unshare', '--user', '--map-root-user', ...flags]];
+  const errors = [];
+  for (const prefix of candidates) {
+    const probe = spawnSync(prefix[0], [...prefix.slice(1), 'true'], { encoding: 'utf8', timeout: 20_000 });
+    if (probe.status === 0) return { prefix };
+    errors.push(`${prefix.join(' ')}: ${probe.error?.message ?? probe.stderr.trim()}`);
+  }
+  return { reason: `this kernel/sandbox refuses new namespaces (${errors.join('; ')})` };
+}
+
+/** Runs `node ...args`, handing each JSON line of its stdout to `onLine`; resolves {code, lines}. */
+export function runJsonLines(args, env, onLine = () => {}) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines = [];
+    let buffer = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      buffer += chunk;
+      for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n')) {
+        const line = JSON.parse(buffer.slice(0, nl));
+        buffer = buffer.slice(nl + 1);
+        lines.push(line);
+        onLine(line);
+      }
+    });
+    child.once('close', (code) => resolve({ code, lines }));
+  });
+}
+
+/** Binds `port` on `host` (dual-stack for `::`), exclusively; resolves the server or the error code. */
+export async function bind(port, host = '::') {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', (error) => resolve({ error: error.code }));
+    server.listen({ port, host, exclusive: true }, () => resolve({ server }));
+  });
+}
