@@ -1,0 +1,120 @@
+import {
+  test as base,
+  type Fixtures,
+  type PlaywrightTestArgs,
+  type PlaywrightTestOptions,
+  type PlaywrightWorkerArgs,
+  type PlaywrightWorkerOptions,
+  type TestType,
+} from '@playwright/test';
+import { leasePort as lease, type PortLease, PortleaseError, startServer } from 'portlease';
+import { workerLabel } from './labels.js';
+import type { PortleaseTestFixtures, PortleaseWorkerFixtures, WorkerServerOptions } from './types.js';
+
+/**
+ * Generous upper bound for starting the worker server: `startServer` gives up first (its
+ * `readyTimeout`, 30 s by default) with the server's output in the error.
+ */
+const SERVER_FIXTURE_TIMEOUT = 120_000;
+
+/** Core's startServer on the worker's port; failures keep their code and name the worker. */
+async function startWorkerServer(options: WorkerServerOptions, port: number, owner: string) {
+  try {
+    return await startServer({ ...options, port });
+  } catch (error) {
+    if (!(error instanceof PortleaseError)) throw error;
+    // The code goes into the text: Playwright prints the message, not the error's fields. No
+    // `cause`, which Playwright would print again in full.
+    throw new PortleaseError(
+      error.code,
+      `[${error.code}] The workerServer of "${owner}" did not start: ${error.message}`,
+      { details: error.details },
+    );
+  }
+}
+
+const fixtures: Fixtures<
+  PortleaseTestFixtures,
+  PortleaseWorkerFixtures,
+  PlaywrightTestArgs & PlaywrightTestOptions,
+  PlaywrightWorkerArgs & PlaywrightWorkerOptions
+> = {
+  portlease: [{}, { scope: 'worker', option: true }],
+  workerServer: [undefined, { scope: 'worker', option: true }],
+
+  serverPort: [
+    async ({ portlease }, use, info) => {
+      const held = await lease({ ...portlease, owner: workerLabel(portlease.owner, info) });
+      try {
+        await use(held.port);
+      } finally {
+        await held.release();
+      }
+    },
+    { scope: 'worker' },
+  ],
+
+  // Runs on `serverPort`, so a test type that overrides `serverPort` moves the server with it.
+  server: [
+    async ({ workerServer, serverPort, portlease }, use, info) => {
+      if (!workerServer) {
+        throw new PortleaseError(
+          'INVALID_OPTIONS',
+          'The `server` fixture needs a `workerServer` option: set `use: { workerServer: { command: [...] } }` in playwright.config (or `test.use({ workerServer })`), or use `serverPort` and start the server yourself.',
+        );
+      }
+      const running = await startWorkerServer(workerServer, serverPort, workerLabel(portlease.owner, info));
+      try {
+        const { port, url, pid } = running;
+        await use({ port, url, pid, output: () => running.output() });
+      } finally {
+        await running.stop();
+      }
+    },
+    { scope: 'worker', timeout: SERVER_FIXTURE_TIMEOUT },
+  ],
+
+  leasePort: async ({ portlease }, use, testInfo) => {
+    const leases: PortLease[] = [];
+    const owner = `${workerLabel(portlease.owner, testInfo)} test=${JSON.stringify(testInfo.title)}`;
+    await use(async (label?: string) => {
+      const held = await lease({ ...portlease, owner: label ? `${owner} ${label}` : owner });
+      leases.push(held);
+      return held.port;
+    });
+    for (const held of leases) await held.release();
+  },
+};
+
+/**
+ * The fixtures as a plain object, for `base.extend(portleaseFixtures)` onto your own test. (With
+ * another test type already built, `mergeTests(yourTest, test)` does the same.)
+ *
+ * @example
+ * ```ts
+ * import { test as base } from '@playwright/test';
+ * import { portleaseFixtures } from '@portlease/playwright';
+ *
+ * export const test = base.extend(portleaseFixtures);
+ * ```
+ */
+export const portleaseFixtures = fixtures;
+
+/**
+ * `@playwright/test`'s `test` with portlease's fixtures: `serverPort` and `server` per worker,
+ * `leasePort()` per test, and the `portlease` / `workerServer` options.
+ *
+ * @example
+ * ```ts
+ * import { expect, test } from '@portlease/playwright';
+ *
+ * test('the app answers on its own port', async ({ page, server }) => {
+ *   await page.goto(server.url);
+ *   await expect(page.locator('h1')).toHaveText('Counter');
+ * });
+ * ```
+ */
+export const test: TestType<
+  PlaywrightTestArgs & PlaywrightTestOptions & PortleaseTestFixtures,
+  PlaywrightWorkerArgs & PlaywrightWorkerOptions & PortleaseWorkerFixtures
+> = base.extend<PortleaseTestFixtures, PortleaseWorkerFixtures>(portleaseFixtures);
