@@ -1,0 +1,7 @@
+import '@portlease/vitest';
+
+declare module '@portlease/vitest' {
+  interface PortleasePorts {
+    ledger: number;
+  }
+}

@@ -1,0 +1,44 @@
+import { leasePort, type PortLease, PortleaseError } from 'portlease';
+import { type PortleaseVitestOptions, toLeaseOptions } from './options.js';
+
+/** Named ports leased in Vitest's main process, released together. */
+export interface RunPorts {
+  /** Port by name, as provided to the tests. */
+  readonly ports: Readonly<Record<string, number>>;
+  /** Releases every port; idempotent. */
+  release(): Promise<void>;
+}
+
+/**
+ * Leases one port per name, all or nothing (what was taken is released on failure). A failure is
+ * rethrown as a PortleaseError of the same code and details whose message also says which plugin and
+ * names it was for, so a failing Vitest start explains itself.
+ */
+export async function leaseRunPorts(options: PortleaseVitestOptions, where: string): Promise<RunPorts> {
+  const names = options.ports ?? [];
+  if (names.length === 0) return { ports: {}, release: async () => {} };
+  const prefix = options.owner ?? 'vitest';
+  const leases: PortLease[] = [];
+  try {
+    // One lease per name, so `npx portlease list` shows which port is which.
+    for (const name of names) leases.push(await leasePort(toLeaseOptions(options, `${prefix} ${name}`)));
+  } catch (error) {
+    for (const lease of leases) lease.releaseSync();
+    if (!(error instanceof PortleaseError)) throw error;
+    throw new PortleaseError(
+      error.code,
+      `${where} could not lease the run-wide ports ${names.join(', ')}: ${error.message}`,
+      { details: error.details },
+    );
+  }
+  const ports: Record<string, number> = {};
+  names.forEach((name, index) => {
+    ports[name] = (leases[index] as PortLease).port;
+  });
+  return {
+    ports,
+    async release() {
+      for (const lease of leases) lease.releaseSync();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+// Shared by the tests of @portlease/vitest: throwaway consumer projects that install the BUILT package
+// the way npm would (a copy under node_modules, so its `vitest` import resolves to the project's own
+// Vitest 4 or 5), real Vitest CLI runs, private lock directories and reserved port ranges.
+import { spawn } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const here = dirname(fileURLToPath(import.meta.url));
+export const pkgDir = join(here, '..');
+const core = await import(join(pkgDir, 'node_modules', 'portlease', 'dist', 'index.js'));
+export const { listLeases } = core;
+
+/** Vitest installs: `v4` under this machine's Node, `v5` under the Node 24 devDependency. */
+export const VITEST = {
+  v4: { dir: realpathSync(join(pkgDir, 'node_modules', 'vitest')), node: process.execPath },
+  v5: {
+    dir: realpathSync(join(pkgDir, 'node_modules', 'vitest5')),
+    node: join(pkgDir, 'node_modules', 'node24', 'bin', 'node'),
+  },
+};
+
+const cleanup = [];
+process.on('exit', () => {
+  for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh private directory (mode 0700 from mkdtemp), removed when this process exits. */
+export function tempDir(prefix = 'pl-vitest-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanup.push(dir);
+  return dir;
+}
+
+/**
+ * A consumer project in a temp dir: the fixture folder's files, plus node_modules with `vitest` (the
+ * chosen major), a copy of the built @portlease/vitest, and portlease.
+ */
+export function makeProject(fixture, version = 'v4') {
+  const dir = tempDir(`pl-vitest-${fixture}-`);
+  cpSync(join(here, 'fixtures', fixture), dir, { recursive: true });
+  const modules = join(dir, 'node_modules');
+  mkdirSync(join(modules, '@portlease', 'vitest'), { recursive: true });
+  symlinkSync(VITEST[version].dir, join(modules, 'vitest'));
+  symlinkSync(realpathSync(join(pkgDir, 'node_modules', 'portlease')), join(modules, 'portlease'));
+  for (const entry of ['package.json', 'dist']) {
+    cpSync(join(pkgDir, entry), join(modules, '@portlease', 'vitest', entry), { recursive: true });
+  }
+  return dir;
+}
+
+const HARNESS_DIR = join(tmpdir(), `portlease-test-harness-${process.getuid?.() ?? 'user'}`);
+/** The block zone shared with the core's tests: below scripts/test.mjs's default range 16000-32767. */
+const BLOCK_ZONE = [10000, 15999];
+
+/**
+ * `size` consecutive ports that no other test file of this run uses, held in the shared harness lock
+ * directory until this process exits. Returns `[min, max]`.
+ */
+export async function reserveRange(size) {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const span = BLOCK_ZONE[1] - BLOCK_ZONE[0] + 1 - size;
+    const min = BLOCK_ZONE[0] + Math.floor(Math.random() * span);
+    try {
+      await core.leasePorts(size, {
+        lockDir: HARNESS_DIR,
+        range: [min, min + size - 1],
+        owner: 'vitest-plugin test range',
+      });
+      return [min, min + size - 1];
+    } catch (error) {
+      if (error.code !== 'RANGE_EXHAUSTED') throw error;
+    }
+  }
+  throw new Error(`could not reserve ${size} consecutive free ports`);
+}
+
+/** A lock directory, an output directory for the fixtures' records, and a reserved range. */
+export async function testEnv(rangeSize = 40) {
+  return { lockDir: tempDir('pl-lock-'), outDir: tempDir('pl-out-'), range: await reserveRange(rangeSize) };
+}
+
+/**
+ * Runs a command of the project's Vitest (`run` …) with the major's Node. The environment has no
+ * PORTLEASE_RANGE unless given: the fixtures must get their range from the plugin's options.
+ */
+export function runVitest(cwd, args, { env = {}, version = 'v4', script } = {}) {
+  const { dir, node } = VITEST[version];
+  const base = { ...process.env };
+  delete base.PORTLEASE_RANGE;
+  delete base.PORTLEASE_DIR;
+  const argv = script ? [script, ...args] : [join(dir, 'vitest.mjs'), ...args];
+  const child = spawn(node, argv, {
+    cwd,
+    env: { ...base, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk) => {
+    output += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, output }));
+  });
+}
+
+/** The JSON records the fixture tests wrote to `outDir`. */
+export function readRecords(outDir) {
+  return readdirSync(outDir)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => JSON.parse(readFileSync(join(outDir, name), 'utf8')));
+}
+
+/** Lease records left in a lock directory, live or not (an absent directory holds none). */
+export async function leftovers(lockDir) {
+  if (!existsSync(lockDir)) return [];
+  return listLeases({ lockDir });
+}
+
+/** Every port a fixture record holds at its barrier: run-wide, worker, test and server ports. */
+export function heldPorts(record) {
+  return [record.port, record.extra, record.server];
+}
+
+/** Asserts helper: a readable dump of a Vitest run for assertion messages. */
+export function describeRun(run) {
+  return `vitest exited ${run.code}${run.signal ? ` (${run.signal})` : ''}; output:\n${run.output}`;
+}

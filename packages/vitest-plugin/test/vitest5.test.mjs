@@ -1,0 +1,32 @@
+// Vitest 5 under Node 24 (the `node24` devDependency): the same scenarios as with Vitest 4.
+import { describe, test } from 'node:test';
+import {
+  checkExhausted,
+  checkGlobalSetup,
+  checkPoolIdReuse,
+  checkPortsRun,
+  checkProjects,
+  checkThreadOwnership,
+  checkWatch,
+} from './scenarios.mjs';
+
+const timeout = 120_000;
+
+describe('@portlease/vitest with Vitest 5 on Node 24', { concurrency: 2 }, () => {
+  test('forks: provided, unique, released', { timeout }, () => checkPortsRun('v5', 'forks'));
+  test('threads: provided, unique, one owner per thread, released', { timeout }, () =>
+    checkPortsRun('v5', 'threads'),
+  );
+  test('a file reusing the pool id of a still-stopping worker gets another port', { timeout }, () =>
+    checkPoolIdReuse('v5', 'forks'),
+  );
+  test("a terminated thread's lease is reclaimed though the process lives", { timeout }, () =>
+    checkThreadOwnership('v5'),
+  );
+  test('global-setup module', { timeout }, () => checkGlobalSetup('v5'));
+  test('watch mode: a rerun keeps the run-wide ports; close releases them', { timeout }, () =>
+    checkWatch('v5'),
+  );
+  test('test.projects: inheriting projects share the run-wide ports', { timeout }, () => checkProjects('v5'));
+  test('an exhausted range fails the run with the PortleaseError', { timeout }, () => checkExhausted('v5'));
+});
