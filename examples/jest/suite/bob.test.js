@@ -1,0 +1,10 @@
+const { port } = require('@portlease/jest');
+const { useApp } = require('./start-app');
+
+const app = useApp();
+
+test("the app answers bob on this file's own port", async () => {
+  const response = await fetch(`${app.url}/hello?name=bob`);
+  expect(response.status).toBe(200);
+  expect(await response.json()).toEqual({ hello: 'bob', server: 'app', port: port('app') });
+});

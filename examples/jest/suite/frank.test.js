@@ -1,0 +1,10 @@
+const { port } = require('@portlease/jest');
+const { useApp } = require('./start-app');
+
+const app = useApp();
+
+test("the app answers frank on this file's own port", async () => {
+  const response = await fetch(`${app.url}/hello?name=frank`);
+  expect(response.status).toBe(200);
+  expect(await response.json()).toEqual({ hello: 'frank', server: 'app', port: port('app') });
+});

@@ -1,0 +1,124 @@
+import { relative } from 'node:path';
+import { leasePorts, type PortLease } from 'portlease';
+import { loadNodeEnvironment, type NodeEnvironmentClass } from './base.js';
+import { type LeasePlan, nameThem, planLeases, withContext } from './options.js';
+import {
+  FILE_PORTS_KIND,
+  type FilePorts,
+  GLOBAL_ENV,
+  GLOBAL_KEY,
+  PENDING_KIND,
+  parseGlobalPorts,
+  TEST_CONDITION,
+} from './shared.js';
+
+const Base: NodeEnvironmentClass = loadNodeEnvironment();
+
+type EnvironmentConfig = ConstructorParameters<NodeEnvironmentClass>[0];
+type EnvironmentContext = ConstructorParameters<NodeEnvironmentClass>[1];
+
+/** Where the file's options came from, for messages: its docblock or the Jest config. */
+function optionsSource(context: EnvironmentContext, file: string): string {
+  const docblock = context.docblockPragmas?.['jest-environment-options'];
+  if (typeof docblock === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(docblock);
+      if (typeof parsed === 'object' && parsed !== null && GLOBAL_KEY in parsed) {
+        return `the @jest-environment-options docblock of ${file}: portlease`;
+      }
+    } catch {
+      // Jest itself reports a docblock that is not JSON.
+    }
+  }
+  return 'testEnvironmentOptions.portlease';
+}
+
+/**
+ * A Jest test environment (jest-environment-node plus ports): for every test file it leases ports
+ * that no other test file, worker or Jest run sharing the lock directory holds, exposes them to the
+ * tests through `port()` / `ports()`, and releases them at teardown (also when setup failed;
+ * a worker killed outright leaves leases that the next allocation reclaims).
+ *
+ * Options: `testEnvironmentOptions.portlease` (`PortleaseEnvironmentOptions`), or per file a
+ * `@jest-environment-options {"portlease": {…}}` docblock. Default: one port.
+ *
+ * @example
+ * ```js
+ * // jest.config.js
+ * module.exports = {
+ *   testEnvironment: '@portlease/jest',
+ *   testEnvironmentOptions: { portlease: { names: ['api', 'web'] } },
+ * };
+ * ```
+ */
+export class PortleaseEnvironment extends Base {
+  readonly #plan: LeasePlan;
+  readonly #owner: string;
+  readonly #file: string;
+  #leases: PortLease[] = [];
+  #value: FilePorts | undefined;
+
+  constructor(config: EnvironmentConfig, context: EnvironmentContext) {
+    // Validate before building the vm context, so a bad option costs nothing to clean up.
+    const { projectConfig } = config;
+    const file = relative(projectConfig.rootDir, context.testPath) || context.testPath;
+    const options = (projectConfig.testEnvironmentOptions as Record<string, unknown> | undefined)?.[
+      GLOBAL_KEY
+    ];
+    const plan = planLeases(options, optionsSource(context, file), 1, ['global']);
+    super(config, context);
+    this.#plan = plan;
+    this.#file = file;
+    this.#owner = plan.lease.owner ?? `jest ${file} [worker ${process.env.JEST_WORKER_ID ?? '?'}]`;
+    // Replaces the options copy jest-environment-node put there, so setupFiles (which Jest runs before
+    // setup) get a clear error from port() instead of the options.
+    (this.global as Record<string, unknown>)[GLOBAL_KEY] = Object.freeze({ kind: PENDING_KIND });
+  }
+
+  /** This file's ports once {@link setup} has leased them (what tests see through `port()`). */
+  get portlease(): FilePorts | undefined {
+    return this.#value;
+  }
+
+  override async setup(): Promise<void> {
+    await super.setup();
+    const { count, names, lease } = this.#plan;
+    if (count > 0) {
+      try {
+        this.#leases = await leasePorts(count, { ...lease, owner: this.#owner });
+      } catch (error) {
+        throw withContext(error, `@portlease/jest could not lease ${count} port(s) for ${this.#file}`);
+      }
+    }
+    const ports = Object.freeze(this.#leases.map((l) => l.port));
+    const global = parseGlobalPorts(process.env[GLOBAL_ENV]);
+    // A fresh, frozen object per file: Jest 30 cleans up what was put on the test global at teardown.
+    this.#value = Object.freeze({
+      kind: FILE_PORTS_KIND,
+      ports,
+      named: Object.freeze(nameThem(names, ports)),
+      global: global && Object.freeze(global),
+    });
+    (this.global as Record<string, unknown>)[GLOBAL_KEY] = this.#value;
+  }
+
+  override async teardown(): Promise<void> {
+    const leases = this.#leases;
+    this.#leases = [];
+    let failure: unknown;
+    for (const lease of leases) {
+      try {
+        lease.releaseSync();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    await super.teardown();
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Adds the condition under which `@portlease/jest` resolves to the light test-side helpers. */
+  override exportConditions(): string[] {
+    return [...super.exportConditions(), TEST_CONDITION];
+  }
+}

@@ -1,0 +1,147 @@
+import { resolve } from 'node:path';
+import { leasePorts, type RunningServer, startServer } from 'portlease';
+import {
+  checkServers,
+  invalid,
+  nameThem,
+  type PortleaseGlobalOptions,
+  planLeases,
+  withContext,
+} from '../options.js';
+import { GLOBAL_ENV, GLOBAL_KEY, type GlobalPortsInfo } from '../shared.js';
+import { closeSession, type GlobalSession, globalState, publishGlobalPorts } from './state.js';
+
+/** The part of Jest's project config global setup reads. */
+export interface ProjectConfigLike {
+  rootDir: string;
+  testEnvironmentOptions?: Record<string, unknown>;
+}
+
+/** A Jest `globalSetup` function: `(globalConfig, projectConfig) => Promise<void>`. */
+export type JestGlobalHook = (globalConfig: unknown, projectConfig: ProjectConfigLike) => Promise<void>;
+
+/** Where global setup runs: the project's root (default cwd of servers) and a label for messages. */
+export interface GlobalSetupContext {
+  rootDir?: string;
+  where?: string;
+}
+
+/**
+ * Leases suite-wide ports and starts suite-wide servers in Jest's parent process, before the workers
+ * fork, and hands them to the workers through `process.env.PORTLEASE_JEST_GLOBAL` (tests read them
+ * with `globalPort()` / `globalUrl()`). Everything is held until {@link releaseGlobalPorts} (the
+ * global teardown) or the process ends. All or nothing: on failure whatever was taken is given back.
+ *
+ * @throws {PortleaseError} `INVALID_OPTIONS`, `RANGE_EXHAUSTED`, `SERVER_EXITED` (with the server's
+ * output), `SERVER_TIMEOUT`, … — the message says which setup step failed.
+ *
+ * @example
+ * ```js
+ * // jest.global-setup.js: your own global setup, built on this one
+ * const { leaseGlobalPorts } = require('@portlease/jest/global-setup');
+ * module.exports = async (globalConfig, projectConfig) => {
+ *   const { named } = await leaseGlobalPorts({ names: ['db'] }, projectConfig);
+ *   await startMyDatabase(named.db);
+ * };
+ * ```
+ */
+export async function leaseGlobalPorts(
+  options: PortleaseGlobalOptions = {},
+  context: GlobalSetupContext = {},
+): Promise<GlobalPortsInfo> {
+  const where = context.where ?? 'the global setup options';
+  const plan = planLeases(options, where, 0, ['servers']);
+  const servers = checkServers(options.servers, where);
+  for (const name of Object.keys(servers)) {
+    if (plan.names.includes(name))
+      throw invalid(`${where}: ${JSON.stringify(name)} is both a port name and a server; rename one.`);
+  }
+  const rootDir = context.rootDir ?? process.cwd();
+  const state = globalState();
+  if (state.sessions.length === 0) state.previousEnv = process.env[GLOBAL_ENV];
+  const session: GlobalSession = { leases: [], servers: [], info: undefined };
+  state.sessions.push(session);
+  try {
+    if (plan.count > 0) {
+      session.leases = await leasePorts(plan.count, { owner: 'jest global setup', ...plan.lease });
+    }
+    const started = await Promise.allSettled(
+      Object.entries(servers).map(([name, server]) =>
+        startServer({
+          name,
+          ...server,
+          cwd: resolve(rootDir, server.cwd ?? '.'),
+          lease: { ...plan.lease, owner: `jest global server ${name}` },
+        }),
+      ),
+    );
+    const running = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    session.servers = running;
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+
+    const leased = session.leases.map((l) => l.port);
+    const named = nameThem(plan.names, leased);
+    const urls: Record<string, string> = {};
+    Object.keys(servers).forEach((name, i) => {
+      const server = running[i] as RunningServer;
+      named[name] = server.port;
+      urls[name] = server.url;
+    });
+    session.info = { ports: [...leased, ...running.map((s) => s.port)], named, urls };
+    publishGlobalPorts(state);
+    return session.info;
+  } catch (error) {
+    state.sessions.splice(state.sessions.indexOf(session), 1);
+    await closeSession(session).catch(() => {});
+    publishGlobalPorts(state);
+    throw withContext(error, '@portlease/jest global setup');
+  }
+}
+
+/**
+ * Makes a Jest `globalSetup` function from options (or from a function of the project config).
+ *
+ * @example
+ * ```js
+ * // jest.global-setup.mjs
+ * import { createGlobalSetup } from '@portlease/jest/global-setup';
+ * export default createGlobalSetup({
+ *   servers: { api: { start: (port) => http.createServer(handler).listen(port) } },
+ * });
+ * ```
+ */
+export function createGlobalSetup(
+  options: PortleaseGlobalOptions | ((projectConfig: ProjectConfigLike) => PortleaseGlobalOptions),
+): JestGlobalHook {
+  return async (_globalConfig, projectConfig) => {
+    const resolved = typeof options === 'function' ? options(projectConfig) : options;
+    await leaseGlobalPorts(resolved, { rootDir: projectConfig?.rootDir, where: 'createGlobalSetup options' });
+  };
+}
+
+/**
+ * The `globalSetup: '@portlease/jest/global-setup'` hook: leases and starts what
+ * `testEnvironmentOptions.portlease.global` asks for.
+ *
+ * @example
+ * ```js
+ * // jest.config.js
+ * module.exports = {
+ *   globalSetup: '@portlease/jest/global-setup',
+ *   globalTeardown: '@portlease/jest/global-teardown',
+ *   testEnvironmentOptions: { portlease: { global: { servers: { api: { command: ['node', 'api.js'] } } } } },
+ * };
+ * ```
+ */
+export const globalSetup: JestGlobalHook = async (_globalConfig, projectConfig) => {
+  const where = 'testEnvironmentOptions.portlease.global';
+  const portlease = projectConfig?.testEnvironmentOptions?.[GLOBAL_KEY] as { global?: unknown } | undefined;
+  const options = portlease?.global;
+  if (options === undefined) {
+    throw invalid(
+      `globalSetup '@portlease/jest/global-setup' found no ${where}: say what to lease, e.g. testEnvironmentOptions: { portlease: { global: { names: ['db'] } } } or { global: { servers: { api: { command: ['node', 'server.js'] } } } }.`,
+    );
+  }
+  await leaseGlobalPorts(options as PortleaseGlobalOptions, { rootDir: projectConfig.rootDir, where });
+};

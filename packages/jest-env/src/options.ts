@@ -1,0 +1,228 @@
+import { type LeaseOptions, PortleaseError, parseRange, type StartServerOptions } from 'portlease';
+
+/** Most ports one test file or one global setup may lease. */
+export const MAX_COUNT = 100;
+
+/**
+ * What to lease: how many ports, which names, and with which lease options. Shared by the per-file
+ * options and the global ones.
+ *
+ * @example
+ * ```js
+ * { count: 3, names: ['api', 'web'], range: [20000, 29999] } // api, web and one unnamed port
+ * ```
+ */
+export interface PortleaseLeaseOptions {
+  /**
+   * How many ports to lease. Default: one per name if `names` is given, else 1 for a test file and 0
+   * for global setup. `0` leases none. With `names`, at least `names.length`.
+   */
+  count?: number;
+  /** Names for the ports, in order: `port('api')` in tests, `globalPort('api')` for global setup. */
+  names?: readonly string[];
+  /** Inclusive `[min, max]` (or `"20000-29999"`) to take ports from. Default: `PORTLEASE_RANGE`, else core's default. */
+  range?: readonly [number, number] | string;
+  /** The lock directory. Default: `PORTLEASE_DIR`, else core's default. Runs share ports safely only if they share it. */
+  lockDir?: string;
+  /** Ports never to hand out. */
+  exclude?: readonly number[];
+  /** Label of the lease records (`npx portlease list`). Default: `jest <test file> [worker <id>]`. */
+  owner?: string;
+}
+
+/**
+ * A suite-wide server started by global setup with core's `startServer` on its own leased port: its
+ * options less `port` and `lease` (global setup leases the port, with the global options' range,
+ * lockDir and exclude).
+ *
+ * @example
+ * ```js
+ * { command: ['node', 'server.js', '--port', '{port}'], env: { LOG: 'quiet' }, readyTimeout: 10_000 }
+ * ```
+ */
+export type GlobalServerOptions = Omit<StartServerOptions, 'port' | 'lease'> & {
+  port?: never;
+  lease?: never;
+};
+
+/**
+ * Options of `@portlease/jest/global-setup`: `testEnvironmentOptions.portlease.global` in the Jest
+ * config, or the argument of `createGlobalSetup`.
+ *
+ * @example
+ * ```js
+ * // jest.config.js
+ * testEnvironmentOptions: { portlease: { global: { names: ['db'], servers: { api: { command: ['node', 'server.js'] } } } } }
+ * ```
+ */
+export interface PortleaseGlobalOptions extends PortleaseLeaseOptions {
+  /**
+   * Servers to start before the workers fork, each on its own leased port given as `$PORT` (and for
+   * `{port}` in the command). Named by key: `globalPort('api')`, `globalUrl('api')`. `cwd` defaults to
+   * the project's rootDir.
+   */
+  servers?: Readonly<Record<string, GlobalServerOptions>>;
+}
+
+/**
+ * `testEnvironmentOptions.portlease`: what the environment leases for each test file. A test file's
+ * `@jest-environment-options {"portlease": {…}}` docblock replaces it for that file.
+ *
+ * @example
+ * ```js
+ * // jest.config.js
+ * module.exports = { testEnvironment: '@portlease/jest', testEnvironmentOptions: { portlease: { names: ['api', 'web'] } } };
+ * ```
+ */
+export interface PortleaseEnvironmentOptions extends PortleaseLeaseOptions {
+  /** What `@portlease/jest/global-setup` leases and starts for the whole run (read in Jest's parent process). */
+  global?: PortleaseGlobalOptions;
+}
+
+/** Validated lease plan. */
+export interface LeasePlan {
+  count: number;
+  names: string[];
+  lease: LeaseOptions;
+}
+
+const LEASE_KEYS = ['count', 'names', 'range', 'lockDir', 'exclude', 'owner'];
+
+/** An `INVALID_OPTIONS` error whose text also names the code (Jest prints only the message). */
+export function invalid(message: string): PortleaseError {
+  return new PortleaseError('INVALID_OPTIONS', `${message} [INVALID_OPTIONS]`);
+}
+
+/** Re-throws a core error with where it came from and its code in the message. */
+export function withContext(error: unknown, where: string): unknown {
+  if (!(error instanceof PortleaseError)) return error;
+  if (error.message.endsWith(`[${error.code}]`)) return error; // ours, already says where
+  return new PortleaseError(error.code, `${where}: ${error.message} [${error.code}]`, {
+    cause: error,
+    details: { ...error.details },
+  });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkKeys(raw: Record<string, unknown>, allowed: readonly string[], where: string): void {
+  for (const key of Object.keys(raw)) {
+    if (!allowed.includes(key)) {
+      throw invalid(
+        `${where} has an unknown option ${JSON.stringify(key)}; known options are ${allowed.join(', ')}.`,
+      );
+    }
+  }
+}
+
+function checkRange(range: unknown, where: string): string {
+  if (typeof range === 'string') return range;
+  if (Array.isArray(range) && range.length === 2 && range.every((n) => Number.isInteger(n))) {
+    return `${range[0]}-${range[1]}`;
+  }
+  throw invalid(
+    `${where}.range must be [min, max] or "min-max", e.g. [20000, 29999], got ${JSON.stringify(range)}.`,
+  );
+}
+
+/**
+ * Validates the lease part of the options at `where` (e.g. `testEnvironmentOptions.portlease`).
+ * `extraKeys` are further keys allowed there (validated by the caller).
+ */
+export function planLeases(
+  raw: unknown,
+  where: string,
+  defaultCount: number,
+  extraKeys: readonly string[] = [],
+): LeasePlan {
+  if (raw === undefined || raw === null) return { count: defaultCount, names: [], lease: {} };
+  if (!isPlainObject(raw)) {
+    throw invalid(
+      `${where} must be an object such as { count: 2 } or { names: ['api', 'web'] }, got ${JSON.stringify(raw)}.`,
+    );
+  }
+  checkKeys(raw, [...LEASE_KEYS, ...extraKeys], where);
+
+  const names = raw.names ?? [];
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && n !== '')) {
+    throw invalid(
+      `${where}.names must be an array of non-empty strings, e.g. ['api', 'web'], got ${JSON.stringify(raw.names)}.`,
+    );
+  }
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined)
+    throw invalid(`${where}.names lists ${JSON.stringify(duplicate)} twice; names must be unique.`);
+
+  const count = raw.count ?? (names.length > 0 ? names.length : defaultCount);
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_COUNT) {
+    throw invalid(
+      `${where}.count must be a whole number from 0 to ${MAX_COUNT} (how many ports to lease), got ${JSON.stringify(raw.count)}. Example: { portlease: { count: 2 } }.`,
+    );
+  }
+  if (count < names.length) {
+    throw invalid(
+      `${where}.count is ${count} but names lists ${names.length}; drop count or raise it to at least ${names.length}.`,
+    );
+  }
+
+  const lease: LeaseOptions = {};
+  if (raw.range !== undefined) {
+    try {
+      lease.range = parseRange(checkRange(raw.range, where), `${where}.range`);
+    } catch (error) {
+      throw error instanceof PortleaseError ? invalid(error.message) : error;
+    }
+  }
+  if (raw.lockDir !== undefined) {
+    if (typeof raw.lockDir !== 'string' || raw.lockDir === '')
+      throw invalid(`${where}.lockDir must be a non-empty path.`);
+    lease.lockDir = raw.lockDir;
+  }
+  if (raw.exclude !== undefined) {
+    if (!Array.isArray(raw.exclude) || !raw.exclude.every((p) => Number.isInteger(p))) {
+      throw invalid(`${where}.exclude must be an array of port numbers, e.g. [3000, 8080].`);
+    }
+    lease.exclude = raw.exclude as number[];
+  }
+  if (raw.owner !== undefined) {
+    if (typeof raw.owner !== 'string') throw invalid(`${where}.owner must be a string label.`);
+    lease.owner = raw.owner;
+  }
+  return { count, names: [...names] as string[], lease };
+}
+
+/** Validates `servers` of the global options. */
+export function checkServers(raw: unknown, where: string): Record<string, GlobalServerOptions> {
+  if (raw === undefined) return {};
+  if (!isPlainObject(raw)) {
+    throw invalid(
+      `${where}.servers must map names to startServer options, e.g. { api: { command: ['node', 'server.js'] } }.`,
+    );
+  }
+  for (const [name, server] of Object.entries(raw)) {
+    if (!isPlainObject(server) || (server.command === undefined && server.start === undefined)) {
+      throw invalid(
+        `${where}.servers.${name} needs a command (e.g. ['node', 'server.js']) or a start function.`,
+      );
+    }
+    for (const key of ['port', 'lease']) {
+      if (key in server)
+        throw invalid(
+          `${where}.servers.${name}.${key} is not allowed: global setup leases the server's port.`,
+        );
+    }
+  }
+  return raw as Record<string, GlobalServerOptions>;
+}
+
+/** Applies a plan's names to leased ports. */
+export function nameThem(names: readonly string[], ports: readonly number[]): Record<string, number> {
+  const named: Record<string, number> = {};
+  names.forEach((name, i) => {
+    const found = ports[i];
+    if (found !== undefined) named[name] = found;
+  });
+  return named;
+}
