@@ -1,0 +1,111 @@
+// Turns the raw per-repeat results of run.mjs into medians with spread (min–max over repeats) and the
+// ratios the report shows: to get-port in the same run and to the floor.
+import { spread } from './stats.mjs';
+
+const pick = (runs, fn) => runs.map(fn).filter((v) => v !== undefined);
+
+/** { [lib]: { [scale "WxP"]: { attempts, failures, failurePct, duplicates, foreign, p50, p99, wall } } } */
+export function aggregateContention(contention) {
+  const out = {};
+  for (const run of contention.runs) {
+    const scale = `${run.workers}x${run.ports}`;
+    out[run.lib] ??= {};
+    out[run.lib][scale] ??= { runs: [] };
+    out[run.lib][scale].runs.push(run);
+  }
+  for (const byScale of Object.values(out)) {
+    for (const [scale, cell] of Object.entries(byScale)) {
+      const { runs } = cell;
+      byScale[scale] = {
+        attempts: runs[0].attempts,
+        failures: spread(pick(runs, (r) => r.failures)),
+        failurePct: spread(pick(runs, (r) => (100 * r.failures) / r.attempts)),
+        duplicates: spread(pick(runs, (r) => r.duplicates)),
+        foreign: spread(pick(runs, (r) => r.foreign)),
+        foreignPorts: runs.flatMap((r) => r.foreignPorts ?? []),
+        allocErrors: spread(pick(runs, (r) => r.allocErrors)),
+        recordsLeft: Math.max(...runs.map((r) => r.recordsLeft)),
+        p50: spread(pick(runs, (r) => r.p50)),
+        p99: spread(pick(runs, (r) => r.p99)),
+        wall: spread(pick(runs, (r) => r.wall)),
+      };
+    }
+  }
+  return out;
+}
+
+/** Ratio of `key`'s `field` to the reference subject's in each repeat (paired: same process, same minute). */
+function pairedRatio(runs, key, refKey, field = 'p50') {
+  return spread(
+    runs.map((r) => {
+      const ref = r.byKey[refKey]?.[field];
+      return r.byKey[key] && ref ? r.byKey[key][field] / ref : Number.NaN;
+    }),
+  );
+}
+
+/** Per subject: p50, p99, cold and release spreads, and p50 ratios to get-port and to the floor. */
+export function aggregateLatency(latency) {
+  const runs = latency.runs;
+  const keys = Object.keys(runs[0]?.byKey ?? {});
+  const out = {};
+  for (const key of keys) {
+    const floor = key.startsWith('floor');
+    const floorKey = key.endsWith('-tmpfs') ? 'floor-tmpfs' : 'floor';
+    out[key] = {
+      p50: spread(pick(runs, (r) => r.byKey[key]?.p50)),
+      p99: spread(pick(runs, (r) => r.byKey[key]?.p99)),
+      coldMs: spread(pick(runs, (r) => r.byKey[key]?.coldMs)),
+      release: spread(
+        pick(runs, (r) => (floor ? r.byKey[key].parts.release?.p50 : r.byKey[key]?.release.p50)),
+      ),
+      n: runs[0].byKey[key]?.n ?? 0,
+      vsGetPort: floor ? spread([]) : pairedRatio(runs, key, 'get-port'),
+      vsFloor: floor ? spread([]) : pairedRatio(runs, key, floorKey),
+      cpu: spread(pick(runs, (r) => r.byKey[key]?.cpuPerCall)),
+      cpuVsGetPort: floor ? spread([]) : pairedRatio(runs, key, 'get-port', 'cpuPerCall'),
+      cpuVsFloor: floor ? spread([]) : pairedRatio(runs, key, floorKey, 'cpuPerCall'),
+    };
+  }
+  const parts = {};
+  for (const name of Object.keys(runs[0]?.byKey.floor?.parts ?? {})) {
+    parts[name] = spread(pick(runs, (r) => r.byKey.floor.parts[name]?.p50));
+  }
+  return { bySubject: out, floorParts: parts };
+}
+
+/** The empty directory's figure in one scale run: the mean of the segments before and after the holders. */
+function empty(run, field) {
+  const again = run.byCount['0 (again)']?.[field];
+  return again === undefined ? run.byCount['0'][field] : (run.byCount['0'][field] + again) / 2;
+}
+
+/** Per live-lease count: p50/p99 spreads and the paired ratio of p50 to the empty directory's. */
+export function aggregateScale(scale) {
+  const runs = scale.runs;
+  const out = {};
+  for (const count of Object.keys(runs[0]?.byCount ?? {})) {
+    out[count] = {
+      p50: spread(pick(runs, (r) => r.byCount[count].p50)),
+      p99: spread(pick(runs, (r) => r.byCount[count].p99)),
+      n: runs[0].byCount[count].n,
+      vsEmpty: spread(pick(runs, (r) => r.byCount[count].p50 / empty(r, 'p50'))),
+      cpu: spread(pick(runs, (r) => r.byCount[count].cpuPerCall)),
+      cpuVsEmpty: spread(pick(runs, (r) => r.byCount[count].cpuPerCall / empty(r, 'cpuPerCall'))),
+      holdMs: spread(pick(runs, (r) => r.holdMs[count])),
+    };
+  }
+  return out;
+}
+
+/** Spreads of the crash-recovery cycles. */
+export function aggregateCrash(crash) {
+  return {
+    cycles: crash.runs.length,
+    heldBefore: crash.runs.every((r) => r.heldBefore),
+    size: crash.runs[0]?.size,
+    recoveredMs: spread(crash.runs.map((r) => r.recoveredMs)),
+    exitSeenMs: spread(crash.runs.map((r) => r.exitSeenMs)),
+    failedAttempts: spread(crash.runs.map((r) => r.failedAttempts)),
+  };
+}

@@ -1,0 +1,56 @@
+// Forks bench helper scripts with an IPC channel and a clean environment.
+import { fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const libDir = dirname(fileURLToPath(import.meta.url));
+
+/** The environment children run with: no inherited PORTLEASE_RANGE, so the default range applies. */
+export function childEnv(extra = {}) {
+  const env = { ...process.env, ...extra };
+  delete env.PORTLEASE_RANGE;
+  if (!extra.PORTLEASE_DIR) delete env.PORTLEASE_DIR;
+  return env;
+}
+
+/**
+ * Forks `lib/<script>` with a JSON argument. `next(type)` resolves with the next message of that type;
+ * `exited` with { code, signal }. A child that exits early rejects pending waits.
+ */
+export function forkChild(script, arg, { execArgv = [], env = {} } = {}) {
+  const child = fork(join(libDir, script), [JSON.stringify(arg)], {
+    env: childEnv(env),
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  const queue = [];
+  const waiters = [];
+  child.on('message', (message) => {
+    const index = waiters.findIndex((w) => w.type === message.type);
+    if (index === -1) queue.push(message);
+    else waiters.splice(index, 1)[0].resolve(message);
+  });
+  // 'exit' can come before the child's last IPC messages are read; 'close' waits for the channel.
+  let closed = false;
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) =>
+      resolve({ code, signal, at: performance.timeOrigin + performance.now() }),
+    );
+  });
+  child.on('close', (code, signal) => {
+    closed = true;
+    for (const w of waiters.splice(0)) {
+      w.reject(new Error(`${script} exited (code ${code}, signal ${signal}) before sending ${w.type}`));
+    }
+  });
+  function next(type) {
+    const index = queue.findIndex((m) => m.type === type);
+    if (index !== -1) return Promise.resolve(queue.splice(index, 1)[0]);
+    if (closed) {
+      return Promise.reject(new Error(`${script} already exited before sending ${type}`));
+    }
+    return new Promise((resolve, reject) => waiters.push({ type, resolve, reject }));
+  }
+  return { child, next, exited };
+}

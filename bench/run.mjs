@@ -1,0 +1,235 @@
+#!/usr/bin/env node
+// portlease against get-port and its peers, side by side in one run. See README.md.
+//   node bench/run.mjs            full run (~5–10 min on 2 cores): writes bench/results/{RESULTS.md,chart.svg,results.json}
+//   node bench/run.mjs --quick    CI smoke run (~1 min): writes bench/results/quick/ (git-ignored)
+// Options: --only contention,latency,scale,batch,crash,e2e  --libs portlease,get-port,…  --repeats N  --out DIR
+//          --render DIR (rewrite RESULTS.md and chart.svg from DIR/results.json, measuring nothing)
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defaultRange } from 'portlease';
+import { aggregateContention, aggregateCrash, aggregateLatency, aggregateScale } from './lib/aggregate.mjs';
+import { runContention } from './lib/contention.mjs';
+import { runCrash } from './lib/crash.mjs';
+import { runE2E } from './lib/e2e.mjs';
+import { runBatch, runLibraryLatency, runScale } from './lib/latency.mjs';
+import { LIBRARY_IDS, labelOf } from './lib/libraries.mjs';
+import { loadAverage, machineInfo } from './lib/machine.mjs';
+import { findFreeZone } from './lib/net.mjs';
+import { rerender, writeOutputs } from './lib/output.mjs';
+import { summarize } from './lib/stats.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const MEASURES = ['contention', 'latency', 'scale', 'batch', 'crash', 'e2e'];
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    libs: { type: 'string' },
+    repeats: { type: 'string' },
+    out: { type: 'string' },
+    render: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (args.help) {
+  console.log(
+    'usage: node bench/run.mjs [--quick] [--only contention,latency,scale,batch,crash,e2e] [--libs portlease,get-port,…] [--repeats N] [--out DIR]\n       node bench/run.mjs --render DIR   (rewrite DIR/RESULTS.md and chart.svg from DIR/results.json)',
+  );
+  process.exit(0);
+}
+if (args.render) {
+  rerender(args.render);
+  console.log(`rewrote ${args.render}/RESULTS.md and chart.svg from results.json`);
+  process.exit(0);
+}
+
+const quick = args.quick;
+const plan = {
+  scales: quick
+    ? [
+        [4, 20],
+        [16, 150],
+        [32, 50],
+      ]
+    : [
+        [4, 20],
+        [16, 150],
+        [32, 300],
+      ],
+  repeats: Number(args.repeats ?? (quick ? 1 : 3)),
+  latencyRepeats: Number(args.repeats ?? (quick ? 2 : 5)),
+  latency: quick
+    ? { iterations: 100, warmup: 10, budgetMs: 800 }
+    : { iterations: 300, warmup: 30, budgetMs: 3000 },
+  scale: quick
+    ? { iterations: 150, warmup: 15, budgetMs: 2000 }
+    : { iterations: 400, warmup: 40, budgetMs: 6000 },
+  scaleCounts: [0, 1000, 10000],
+  scaleRange: [10000, 32767],
+  batch: { counts: [1, 10, 100], repeats: quick ? 3 : 10 },
+  crashCycles: quick ? 3 : 5,
+  e2eRepeats: Number(args.repeats ?? 2),
+  hold: 300,
+  maxDelay: 100,
+};
+const only = new Set(args.only ? args.only.split(',').map((s) => s.trim()) : MEASURES);
+for (const m of only)
+  if (!MEASURES.includes(m)) throw new Error(`unknown measure ${m}; one of ${MEASURES.join(', ')}`);
+const libs = args.libs ? args.libs.split(',').map((s) => s.trim()) : LIBRARY_IDS;
+for (const lib of libs)
+  if (!LIBRARY_IDS.includes(lib)) throw new Error(`unknown library ${lib}; one of ${LIBRARY_IDS.join(', ')}`);
+const outDir = args.out ?? join(here, 'results', quick ? 'quick' : '');
+
+const started = performance.now();
+const log = (message) =>
+  console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)}s] ${message}`);
+const machine = machineInfo();
+// Free ports above the ephemeral range: the peers' preferred range, the floor's probes, the crash victim.
+const zone = await findFreeZone(1200);
+const base = zone.range[0];
+const floorZone = [base + 500, base + 999];
+const crashRange = [base + 1100, base + 1115];
+const e2eBase = base + 1150;
+log(
+  `${machine.cpu} × ${machine.cores}, Node ${machine.node}; preferred range ${base}–${base + 100}; ${quick ? 'quick' : 'full'} run`,
+);
+
+const raw = {};
+const loadAfter = {};
+/** Failures of the bench itself (not of a library): reported, and the exit code is 1. */
+const errors = [];
+async function attempt(what, fn) {
+  try {
+    return await fn();
+  } catch (error) {
+    errors.push(`${what}: ${error?.stack ?? error}`);
+    log(`FAILED ${what}: ${error?.message ?? error}`);
+    return undefined;
+  }
+}
+const us = (ms) => `${(ms * 1000).toFixed(0)} µs`;
+
+const measures = {
+  async contention() {
+    raw.contention = { runs: [] };
+    for (let repeat = 0; repeat < plan.repeats; repeat++) {
+      for (const [workers, ports] of plan.scales) {
+        for (let k = 0; k < libs.length; k++) {
+          const lib = libs[(repeat + k) % libs.length];
+          const { hold, maxDelay } = plan;
+          const result = await attempt(`contention ${workers}×${ports} ${lib}`, () =>
+            runContention({ lib, workers, ports, base, hold, maxDelay }),
+          );
+          if (!result) continue;
+          const { latencies, ...run } = result;
+          const s = summarize(latencies);
+          raw.contention.runs.push({ ...run, repeat, p50: s.p50, p99: s.p99 });
+          log(
+            `contention ${workers}×${ports} ${labelOf(lib)}: ${run.failures}/${run.attempts} failed, ${run.duplicates} duplicates, p50 ${us(s.p50)}`,
+          );
+        }
+      }
+    }
+  },
+  async latency() {
+    raw.latency = { runs: [] };
+    for (let repeat = 0; repeat < plan.latencyRepeats; repeat++) {
+      const byKey = await attempt('latency', () =>
+        runLibraryLatency({ libs, base, zone: floorZone, ...plan.latency }),
+      );
+      if (!byKey) continue;
+      raw.latency.runs.push({ repeat, byKey });
+      log(
+        `latency: ${Object.entries(byKey)
+          .map(([k, v]) => `${k} ${us(v.p50)}`)
+          .join(', ')}`,
+      );
+    }
+  },
+  async scale() {
+    raw.scale = { runs: [] };
+    for (let repeat = 0; repeat < plan.repeats; repeat++) {
+      const run = await attempt('scale', () =>
+        runScale({ counts: plan.scaleCounts, range: plan.scaleRange, ...plan.scale }),
+      );
+      if (!run) continue;
+      raw.scale.runs.push({ repeat, ...run });
+      log(
+        `scale: ${Object.entries(run.byCount)
+          .map(([k, v]) => `${k} held ${us(v.p50)}`)
+          .join(', ')}`,
+      );
+    }
+  },
+  async batch() {
+    raw.batch = {};
+    for (const lib of ['portlease', 'get-port', 'portfinder'].filter((l) => libs.includes(l))) {
+      const result = await attempt(`batch ${lib}`, () => runBatch({ lib, base, ...plan.batch }));
+      if (!result) continue;
+      raw.batch[lib] = result;
+      log(
+        `batch ${lib}: ${Object.entries(result)
+          .map(([n, s]) => `n=${n} ${s.p50.toFixed(2)} ms`)
+          .join(', ')}`,
+      );
+    }
+  },
+  async crash() {
+    raw.crash = { runs: [] };
+    for (let i = 0; i < plan.crashCycles; i++) {
+      const run = await attempt('crash', () => runCrash({ range: crashRange }));
+      if (run) raw.crash.runs.push(run);
+    }
+    log(`crash: recovered after ${raw.crash.runs.map((r) => r.recoveredMs.toFixed(1)).join(', ')} ms`);
+  },
+  async e2e() {
+    raw.e2e = await attempt('e2e', () =>
+      runE2E({ quick, repeats: plan.e2eRepeats, fixedBase: e2eBase, log }),
+    );
+    if (raw.e2e) log(raw.e2e.skipped ? `e2e skipped: ${raw.e2e.skipped}` : `e2e: ${raw.e2e.summary}`);
+  },
+};
+for (const name of MEASURES) {
+  if (!only.has(name)) continue;
+  await attempt(name, measures[name]);
+  loadAfter[name] = loadAverage()[0];
+}
+const e2e = raw.e2e;
+delete raw.e2e;
+
+const has = (part) => part && (part.runs ? part.runs.length > 0 : Object.keys(part).length > 0);
+const agg = {
+  contention: has(raw.contention) ? aggregateContention(raw.contention) : undefined,
+  latency: has(raw.latency) ? aggregateLatency(raw.latency) : undefined,
+  scale: has(raw.scale) ? aggregateScale(raw.scale) : undefined,
+  batch: has(raw.batch) ? raw.batch : undefined,
+  crash: has(raw.crash) ? aggregateCrash(raw.crash) : undefined,
+};
+const meta = {
+  mode: quick ? 'quick' : 'full',
+  command: `node bench/run.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+  date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  durationMs: performance.now() - started,
+  machine,
+  loadEnd: loadAverage(),
+  loadAfter,
+  libs,
+  scales: plan.scales,
+  base,
+  zoneBusy: zone.busy,
+  portleaseRange: defaultRange(),
+  scaleRange: plan.scaleRange,
+  hold: plan.hold,
+  maxDelay: plan.maxDelay,
+  plan,
+  measures: [...only],
+};
+const targets = writeOutputs(outDir, { meta, agg, e2e, errors, raw });
+log(`wrote ${relative(process.cwd(), outDir) || '.'}/RESULTS.md, chart.svg, results.json`);
+for (const [target, measured, verdict] of targets)
+  console.log(`  ${verdict.replace(/\*/g, '').padEnd(12)} ${target}: ${measured}`);
+if (errors.length) {
+  console.error(`${errors.length} measure(s) failed to run; see above and the end of RESULTS.md.`);
+  process.exitCode = 1;
+}
