@@ -52,30 +52,24 @@ export function listenOracle(ownerId: string): Promise<Server> {
 
 /**
  * Whether the owner is alive: `true` (alive or cannot tell) or `false` (proven dead). Never throws.
- * Abstract names and pipes are tested by binding the name (EADDRINUSE = alive), which needs nothing
- * from the owner's event loop; socket files by connecting (refused or missing = dead).
+ * Checks by connecting: the kernel queues the connection in the owner's backlog, so a live owner
+ * answers even while its event loop is blocked or it is frozen; a name nobody listens on is refused
+ * (`ECONNREFUSED`, or `ENOENT` for a socket file or pipe). Connecting leaves nothing behind, so a
+ * checker that is itself frozen mid-check never makes a dead owner look alive to others (binding the
+ * name to test it would). A full backlog (`EAGAIN`) or any other answer counts as alive.
  */
 export function isOwnerAlive(ownerId: string): Promise<boolean> {
   if (!OWNER_ID_PATTERN.test(ownerId)) return Promise.resolve(true);
-  const address = oracleAddress(ownerId);
-  if (oracleKind() === 'file') {
-    return new Promise((resolve) => {
-      const socket = createConnection({ path: address });
-      socket.unref();
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', (error) => resolve(!hasErrno(error, 'ECONNREFUSED', 'ENOENT')));
-    });
-  }
   return new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', () => resolve(true));
-    server.listen({ path: address, exclusive: true }, () => {
-      server.close();
-      resolve(false);
+    const socket = createConnection({ path: oracleAddress(ownerId) });
+    socket.unref();
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', (error) => {
+      socket.destroy();
+      resolve(!hasErrno(error, 'ECONNREFUSED', 'ENOENT'));
     });
   });
 }
