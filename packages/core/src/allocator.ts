@@ -1,15 +1,18 @@
 import { mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Candidates } from './candidates.js';
-import { hasErrno, PortleaseError } from './errors.js';
+import { fdExhaustion, hasErrno, PortleaseError } from './errors.js';
 import { sweepStagingOnce } from './inspect.js';
 import { PortLease, removeEntry } from './lease.js';
 import { isOwnerAlive } from './liveness.js';
 import { ensureLockDir, forgetLockDir, type LockPaths, lockDirError } from './lock-dir.js';
 import { type LeaseOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { acquireOwner, releaseOwner, retainOwner } from './owner.js';
+import { acquireOwner, releaseOwner, retainOwner, retryDeferred } from './owner.js';
 import { findListener } from './probe.js';
 import { createRecord, newToken, ownerIdOfToken, readRecord } from './record.js';
+
+/** What holds a port: a live owner's record, or an entry portlease cannot judge or remove. */
+type Holder = { record: string } | { note: string };
 
 /** State of one leasePort / leasePorts call. */
 interface Session {
@@ -19,8 +22,8 @@ interface Session {
   candidates: Candidates;
   /** Liveness answers of this call, so one busy owner is checked once, not once per port it holds. */
   alive: Map<string, boolean>;
-  /** Ports held by live leases, for the exhaustion message. */
-  held: Map<number, string>;
+  /** Ports held by live leases (the record's path) or by entries we cannot judge, for the message. */
+  held: Map<number, Holder>;
   /** Ports some other program listens on, and where. */
   busy: Map<number, string>;
 }
@@ -103,14 +106,14 @@ async function reclaimIfDead(session: Session, port: number, portDir: string): P
     names = readdirSync(portDir);
   } catch (error) {
     if (hasErrno(error, 'ENOENT')) return true;
-    session.held.set(port, 'an entry portlease cannot read');
+    session.held.set(port, { note: 'an entry portlease cannot read' });
     return false;
   }
   const dead: string[] = [];
   for (const name of names) {
     const ownerId = ownerIdOfToken(name);
     if (ownerId === undefined) {
-      session.held.set(port, `an unrecognised entry ${JSON.stringify(name)}`);
+      session.held.set(port, { note: `an unrecognised entry ${JSON.stringify(name)}` });
       return false;
     }
     let alive = session.alive.get(ownerId);
@@ -119,12 +122,21 @@ async function reclaimIfDead(session: Session, port: number, portDir: string): P
       session.alive.set(ownerId, alive);
     }
     if (alive) {
-      session.held.set(port, join(portDir, name));
+      session.held.set(port, { record: join(portDir, name) });
       return false;
     }
     dead.push(name);
   }
-  for (const name of dead) removeEntry(portDir, name);
+  for (const name of dead) {
+    try {
+      removeEntry(portDir, name);
+    } catch (error) {
+      if (!hasErrno(error, 'EISDIR', 'EPERM', 'ENOTEMPTY')) throw lockDirError(session.paths.root, error);
+      // Not a file (portlease only writes files there): never delete what we did not write.
+      session.held.set(port, { note: `an entry portlease cannot remove, ${JSON.stringify(name)}` });
+      return false;
+    }
+  }
   try {
     rmdirSync(portDir);
   } catch {
@@ -133,16 +145,16 @@ async function reclaimIfDead(session: Session, port: number, portDir: string): P
   return true;
 }
 
-function describeHolder(port: number, where: string): string {
-  if (!where.includes('/') && !where.includes('\\')) return `${port} (${where})`;
-  const record = readRecord(where);
+function describeHolder(port: number, holder: Holder): string {
+  if ('note' in holder) return `${port} (${holder.note})`;
+  const record = readRecord(holder.record);
   if (typeof record === 'string') return `${port} (record ${record})`;
   return `${port} ${JSON.stringify(record.owner)} (pid ${record.pid})`;
 }
 
 function exhausted(session: Session): PortleaseError {
   const { min, max, lockDir } = session.options;
-  const holders = [...session.held].map(([port, where]) => describeHolder(port, where));
+  const holders = [...session.held].map(([port, holder]) => describeHolder(port, holder));
   const busy = [...session.busy].map(([port, host]) => `${port} on ${host}`);
   const parts: string[] = [];
   if (holders.length) {
@@ -178,7 +190,15 @@ async function allocate(session: Session): Promise<PortLease> {
       if (!won && (await reclaimIfDead(session, port, portDir)))
         won = publish(staged, portDir, session.paths.root);
       if (!won) continue;
-      const listener = await findListener(port, options.hosts);
+      let listener: string | undefined;
+      try {
+        listener = await findListener(port, options.hosts);
+      } catch (error) {
+        // The probe itself failed (out of file descriptors): give the port back, then report.
+        removeEntry(portDir, token);
+        staged = '';
+        throw error;
+      }
       if (listener === undefined) {
         staged = '';
         return new PortLease(port, options.owner, token, portDir, session.ownerId);
@@ -195,9 +215,12 @@ async function allocate(session: Session): Promise<PortLease> {
 async function openSession(options: LeaseOptions | undefined): Promise<Session> {
   const resolved = resolveOptions(options);
   if (resolved.signal?.aborted) throw aborted(resolved.signal);
+  retryDeferred();
   const paths = ensureLockDir(resolved.lockDir);
   sweepStagingOnce(paths);
-  const ownerId = await acquireOwner();
+  const ownerId = await acquireOwner().catch((error) => {
+    throw fdExhaustion(error, 'open its liveness socket') ?? error;
+  });
   return {
     options: resolved,
     paths,

@@ -7,6 +7,9 @@
  *   open to group/other users. Remove it or point `PORTLEASE_DIR` elsewhere.
  * - `LOCK_DIR_UNWRITABLE` — the lock directory cannot be created or written (permissions, read-only or
  *   full filesystem).
+ * - `TOO_MANY_OPEN_FILES` — this process (or the system) is out of file descriptors (`EMFILE`,
+ *   `ENFILE`), so portlease could not open its lock files, probe sockets or liveness socket. Close
+ *   some, or raise the limit (`ulimit -n`). Leases already held are not affected.
  * - `ABORTED` — the `signal` passed in was aborted.
  * - `SERVER_EXITED` — a server started by {@link startServer} exited before it accepted connections.
  * - `SERVER_TIMEOUT` — a server started by {@link startServer} did not accept connections in time.
@@ -16,6 +19,7 @@ export type PortleaseErrorCode =
   | 'RANGE_EXHAUSTED'
   | 'LOCK_DIR_UNSAFE'
   | 'LOCK_DIR_UNWRITABLE'
+  | 'TOO_MANY_OPEN_FILES'
   | 'ABORTED'
   | 'SERVER_EXITED'
   | 'SERVER_TIMEOUT';
@@ -49,6 +53,20 @@ export class PortleaseError extends Error {
     this.code = code;
     this.details = options.details ?? {};
   }
+}
+
+/**
+ * The error for running out of file descriptors, or `undefined` if `cause` is something else.
+ * `doing` says what failed, e.g. "open its liveness socket".
+ */
+export function fdExhaustion(cause: unknown, doing: string): PortleaseError | undefined {
+  if (!hasErrno(cause, 'EMFILE', 'ENFILE')) return undefined;
+  const code = (cause as NodeJS.ErrnoException).code;
+  return new PortleaseError(
+    'TOO_MANY_OPEN_FILES',
+    `portlease could not ${doing}: this process is out of file descriptors (${code}). Close files or sockets you no longer need, or raise the limit (ulimit -n). Leases already held are kept.`,
+    { cause, details: { errno: code } },
+  );
 }
 
 /** True for a Node.js system error with the given `code` (ENOENT, EEXIST, …). */

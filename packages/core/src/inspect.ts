@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { hasErrno } from './errors.js';
 import { removeEntry } from './lease.js';
 import { isOwnerAlive } from './liveness.js';
-import { defaultLockDir, ensureLockDir, type LockPaths } from './lock-dir.js';
+import { defaultLockDir, ensureLockDir, type LockPaths, lockDirError } from './lock-dir.js';
 import { ownerIdOfToken, type RecordProblem, readRecord } from './record.js';
 
 /** One entry of the lock directory, as `portlease list` shows it. */
@@ -107,8 +107,12 @@ async function sweepStaging(paths: LockPaths): Promise<number> {
   for (const token of readNames(paths.staging)) {
     const ownerId = ownerIdOfToken(token);
     if (ownerId === undefined || (await isOwnerAlive(ownerId))) continue;
-    removeEntry(join(paths.staging, token), token);
-    removed++;
+    try {
+      removeEntry(join(paths.staging, token), token);
+      removed++;
+    } catch {
+      // Not the shape portlease stages (a directory holding one file): not ours to delete.
+    }
   }
   return removed;
 }
@@ -123,8 +127,14 @@ export async function collectGarbage(options: InspectOptions = {}): Promise<GcRe
   const result: GcResult = { stale: 0, staged: await sweepStaging(paths), empty: 0, unknown: [] };
   for (const info of await inspectScope(paths)) {
     if (info.status === 'stale') {
-      removeEntry(join(paths.scope, String(info.port)), info.token);
-      result.stale++;
+      try {
+        removeEntry(join(paths.scope, String(info.port)), info.token);
+        result.stale++;
+      } catch (error) {
+        // A directory where portlease writes files: never delete what we did not write.
+        if (!hasErrno(error, 'EISDIR', 'EPERM', 'ENOTEMPTY')) throw lockDirError(paths.root, error);
+        result.unknown.push(info.path);
+      }
     } else if (info.status === 'unknown') result.unknown.push(info.path);
   }
   for (const name of readNames(paths.scope)) {

@@ -1,7 +1,8 @@
 import { rmdirSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { hasErrno } from './errors.js';
-import { onProcessExit, releaseOwner } from './owner.js';
+import { lockDirError } from './lock-dir.js';
+import { deferRemoval, onProcessExit, releaseOwner } from './owner.js';
 
 /**
  * A port held for this process (or worker thread) until {@link PortLease.release} is called or the
@@ -48,6 +49,10 @@ export class PortLease implements AsyncDisposable, Disposable {
   /**
    * Deletes this lease's own record (never another's, even if this one had been reclaimed) and frees
    * the port for others. Safe to call more than once.
+   *
+   * If the lock directory cannot be written (read-only, replaced), it rejects with a `PortleaseError`
+   * (`LOCK_DIR_UNWRITABLE`, `LOCK_DIR_UNSAFE`, …); the lease counts as released and the removal is
+   * retried before this process's next allocation and at exit.
    */
   release(): Promise<void> {
     try {
@@ -62,14 +67,24 @@ export class PortLease implements AsyncDisposable, Disposable {
   releaseSync(): void {
     if (this.#released) return;
     this.#unhook();
-    this.#drop();
-    releaseOwner(this.#ownerId);
+    try {
+      this.#drop();
+    } finally {
+      releaseOwner(this.#ownerId);
+    }
   }
 
   #drop(): void {
     if (this.#released) return;
     this.#released = true;
-    removeEntry(this.#dir, this.token);
+    const remove = () => removeEntry(this.#dir, this.token);
+    try {
+      remove();
+    } catch (error) {
+      deferRemoval(this.token, remove);
+      // The port directory sits in <lock dir>/<scope>/.
+      throw lockDirError(dirname(dirname(this.#dir)), error);
+    }
   }
 
   [Symbol.asyncDispose](): Promise<void> {

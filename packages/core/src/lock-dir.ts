@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readlinkSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasErrno, PortleaseError } from './errors.js';
+import { fdExhaustion, hasErrno, PortleaseError } from './errors.js';
 
 /** Where the leases of one network namespace live inside a lock directory. */
 export interface LockPaths {
@@ -13,7 +13,7 @@ export interface LockPaths {
   staging: string;
 }
 
-const UNWRITABLE = ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE'];
+const UNWRITABLE = ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'];
 
 /**
  * The default lock directory: `$XDG_RUNTIME_DIR/portlease` (per user, 0700 by design) when set, else
@@ -55,9 +55,7 @@ function unwritable(path: string, cause: unknown): PortleaseError {
       ? 'its filesystem is full'
       : code === 'EROFS'
         ? 'its filesystem is read-only'
-        : code === 'EMFILE' || code === 'ENFILE'
-          ? 'this process is out of file descriptors'
-          : 'permission was denied';
+        : 'permission was denied';
   return new PortleaseError(
     'LOCK_DIR_UNWRITABLE',
     `Cannot write to lock directory ${path}: ${why} (${code}). Free space or fix its permissions, or set PORTLEASE_DIR to a writable directory.`,
@@ -67,6 +65,9 @@ function unwritable(path: string, cause: unknown): PortleaseError {
 
 /** Wraps a filesystem error met inside the lock directory in a PortleaseError that says what to do. */
 export function lockDirError(path: string, cause: unknown): Error {
+  if (cause instanceof PortleaseError) return cause;
+  const fds = fdExhaustion(cause, `use lock directory ${path}`);
+  if (fds) return fds;
   if (hasErrno(cause, ...UNWRITABLE)) return unwritable(path, cause);
   if (hasErrno(cause, 'ENOTDIR', 'ELOOP')) {
     return unsafe(path, 'contains something that is not a directory where one was expected', 'Remove it.');

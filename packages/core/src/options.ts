@@ -118,7 +118,8 @@ export function resolveOptions(
   const excluded = new Set<number>(UNSAFE_PORTS);
   if (usingDefaultRange) for (const port of reservedPorts()) excluded.add(port);
   if (options.exclude !== undefined) {
-    if (typeof (options.exclude as Iterable<number>)[Symbol.iterator] !== 'function') {
+    const exclude = options.exclude as Iterable<number> | null;
+    if (exclude === null || typeof exclude[Symbol.iterator] !== 'function') {
       throw invalid('exclude must be an iterable of port numbers, e.g. [3000, 8080].');
     }
     for (const port of options.exclude) {

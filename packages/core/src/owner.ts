@@ -18,6 +18,11 @@ interface OwnerContext {
 interface SharedState {
   owner: OwnerContext | undefined;
   releasers: Set<() => void>;
+  /**
+   * Removals of released leases' records that failed (a read-only or replaced lock directory), by
+   * token. Retried before each allocation and at exit, so a released port is not lost for good.
+   */
+  deferred: Map<string, () => void>;
   hooked: boolean;
   /** The installed handlers: shared, so whichever copy unhooks removes what any copy hooked. */
   exitHook: () => void;
@@ -41,6 +46,7 @@ function state(): SharedState {
     shared = {
       owner: undefined,
       releasers: new Set(),
+      deferred: new Map(),
       hooked: false,
       exitHook: marked(() => releaseAll()),
       signalHooks: new Map(SIGNALS.map((signal) => [signal, marked(() => onSignal(signal))])),
@@ -95,8 +101,29 @@ export function releaseOwner(id: string): void {
   owner.idleTimer.unref();
 }
 
+/** Remembers a released lease's record removal that failed (`remove` throws until it works). */
+export function deferRemoval(token: string, remove: () => void): void {
+  state().deferred.set(token, remove);
+  hook();
+}
+
+/** Retries the deferred removals. Costs nothing when there are none. */
+export function retryDeferred(): void {
+  const { deferred } = state();
+  for (const [token, remove] of deferred) {
+    try {
+      remove();
+      deferred.delete(token);
+    } catch {
+      // Still failing: try again next time; at worst this owner's death frees the port.
+    }
+  }
+}
+
 function releaseAll(): void {
-  for (const release of [...state().releasers]) {
+  const shared = state();
+  retryDeferred();
+  for (const release of [...shared.releasers]) {
     try {
       release();
     } catch {
@@ -141,6 +168,6 @@ export function onProcessExit(release: () => void): () => void {
   hook();
   return () => {
     shared.releasers.delete(release);
-    if (shared.releasers.size === 0) unhook();
+    if (shared.releasers.size === 0 && shared.deferred.size === 0) unhook();
   };
 }

@@ -70,13 +70,15 @@ export function createRecord(owner: string, ownerId: string, token: string): Lea
 export type RecordProblem = 'missing' | 'oversized' | 'corrupt' | 'unreadable';
 
 /**
- * Reads a record without following symlinks and without reading more than {@link MAX_RECORD_BYTES}.
+ * Reads a record without following symlinks, without blocking, and without reading more than
+ * {@link MAX_RECORD_BYTES}.
  * Never throws: a bad record is reported, and its owner is still judged by its file name.
  */
 export function readRecord(path: string): LeaseRecord | RecordProblem {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    // O_NONBLOCK: opening a FIFO planted in a record's place must not wait for a writer.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
   }
