@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Entry point of `npm run demo`, `npm test` and `npm run bench` on a machine with only Node and npm:
-// installs the workspace with the pinned pnpm (via npx when pnpm is not on PATH), builds, then runs
-// the task. Extra arguments go to the task: `npm test -- --only core`.
+// installs the workspace with the pinned pnpm (via npx when pnpm is not on PATH), installs Debian's
+// chromium for the browser tests when it is missing (Playwright's own browser download is not used),
+// builds, then runs the task. Extra arguments go to the task: `npm test -- --only core`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -39,8 +40,35 @@ function run(command, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/** Debian's chromium, which the Playwright examples launch; installed with apt-get when missing. */
+function ensureChromium() {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(path)) return;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const sudo = !root && spawnSync('sh', ['-c', 'command -v sudo'], { stdio: 'ignore' }).status === 0;
+  if (!hasApt || (!root && !sudo)) {
+    console.error(
+      `${path} not found: the Playwright examples need Chromium. Install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary.`,
+    );
+    process.exit(1);
+  }
+  console.log(`${path} not found: installing Debian's chromium with apt-get…`);
+  const prefix = root ? [] : ['sudo'];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'chromium'],
+  ]) {
+    const [cmd, ...rest] = [...prefix, 'apt-get', ...args];
+    const result = spawnSync(cmd, rest, { stdio: 'inherit', env });
+    if (result.status !== 0) process.exit(result.status ?? 1);
+  }
+}
+
 const [pnpm, pre] = pnpmCommand();
 if (process.env.PORTLEASE_SKIP_SETUP !== '1') {
+  ensureChromium();
   const installed = existsSync(join(root, 'node_modules', '.modules.yaml'));
   if (!installed || process.env.CI) {
     run(pnpm, [...pre, 'install', ...(process.env.CI ? ['--frozen-lockfile'] : [])]);

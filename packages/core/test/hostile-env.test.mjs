@@ -154,7 +154,7 @@ test('a lock directory wiped while leases are held forgets them, yet a port its 
     const refused = await leasePort({ lockDir, range: [min, min] }).catch((e) => e);
     assert.equal(refused.code, 'RANGE_EXHAUSTED', 'the probe still sees the listener');
     assert.equal(refused.details.busy.length, 1);
-    // Not promised (docs/guarantees.md): a held port nobody listens on yet is handed out again.
+    // Not promised (README, Guarantees): a held port nobody listens on yet is handed out again.
     const again = await leasePort({ lockDir, range: [max, max] });
     assert.equal(again.port, max);
     again.releaseSync();
