@@ -13,6 +13,9 @@ export interface LockPaths {
   staging: string;
 }
 
+/** This process's uid (null where there is none), read once: it is checked on every allocation. */
+export const UID: number | null = typeof process.getuid === 'function' ? process.getuid() : null;
+
 const UNWRITABLE = ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'];
 
 /**
@@ -21,7 +24,7 @@ const UNWRITABLE = ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'];
  */
 export function defaultLockDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'portlease');
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
+  const uid = UID ?? 'user';
   return join(tmpdir(), `portlease-${uid}`);
 }
 
@@ -80,8 +83,8 @@ function checkRoot(path: string, stats: Stats): void {
     throw unsafe(path, 'is a symbolic link (someone may be redirecting it)', `Remove it (rm ${path}).`);
   }
   if (!stats.isDirectory()) throw unsafe(path, 'is not a directory', `Remove it (rm ${path}).`);
-  if (process.platform === 'win32' || typeof process.getuid !== 'function') return;
-  const uid = process.getuid();
+  if (process.platform === 'win32' || UID === null) return;
+  const uid = UID;
   if (stats.uid !== uid) {
     throw unsafe(path, `is owned by uid ${stats.uid}, not by you (uid ${uid})`, `Remove it (rm -r ${path}).`);
   }

@@ -100,6 +100,14 @@ function checkLabel(owner: unknown): string {
   return owner.length > MAX_LABEL ? `${owner.slice(0, MAX_LABEL)}…` : owner;
 }
 
+let defaultExcludedCache: ReadonlySet<number> | undefined;
+
+/** The unsafe ports plus the kernel's reserved ones: what the default range always skips. */
+function defaultExcluded(): ReadonlySet<number> {
+  defaultExcludedCache ??= new Set([...UNSAFE_PORTS, ...reservedPorts()]);
+  return defaultExcludedCache;
+}
+
 /** Applies defaults and the environment to `options` and validates the result. */
 export function resolveOptions(
   options: LeaseOptions = {},
@@ -115,17 +123,18 @@ export function resolveOptions(
   else [min, max] = defaultRange();
   const usingDefaultRange = options.range === undefined && !env.PORTLEASE_RANGE;
 
-  const excluded = new Set<number>(UNSAFE_PORTS);
-  if (usingDefaultRange) for (const port of reservedPorts()) excluded.add(port);
+  let excluded: ReadonlySet<number> = usingDefaultRange ? defaultExcluded() : UNSAFE_PORTS;
   if (options.exclude !== undefined) {
     const exclude = options.exclude as Iterable<number> | null;
     if (exclude === null || typeof exclude[Symbol.iterator] !== 'function') {
       throw invalid('exclude must be an iterable of port numbers, e.g. [3000, 8080].');
     }
+    const mine = new Set(excluded);
     for (const port of options.exclude) {
       if (!isPort(port)) throw invalid(`exclude must hold port numbers 1-65535, got ${String(port)}.`);
-      excluded.add(port);
+      mine.add(port);
     }
+    excluded = mine;
   }
 
   const lockDir = options.lockDir ?? (env.PORTLEASE_DIR || defaultLockDir(env));

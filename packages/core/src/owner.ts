@@ -96,6 +96,7 @@ export function releaseOwner(id: string): void {
     const shared = state();
     if (shared.owner !== owner || owner.users > 0) return;
     shared.owner = undefined;
+    if (shared.releasers.size === 0 && shared.deferred.size === 0) unhook();
     void owner.ready.then((server) => server.close()).catch(() => {});
   }, IDLE_CLOSE_MS);
   owner.idleTimer.unref();
@@ -161,13 +162,16 @@ function unhook(): void {
   for (const [signal, handler] of shared.signalHooks) process.off(signal, handler);
 }
 
-/** Registers a sync release to run on exit and fatal signals; returns its remover. */
+/**
+ * Registers a sync release to run on exit and fatal signals; returns its remover. The handlers stay
+ * installed until the owner context goes idle: installing signal handlers per lease (each starts a
+ * signal watcher) was a visible part of a lease's cost.
+ */
 export function onProcessExit(release: () => void): () => void {
   const shared = state();
   shared.releasers.add(release);
   hook();
   return () => {
     shared.releasers.delete(release);
-    if (shared.releasers.size === 0 && shared.deferred.size === 0) unhook();
   };
 }

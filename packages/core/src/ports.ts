@@ -25,8 +25,20 @@ export interface EphemeralRange {
 const LINUX_RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
 const LINUX_RESERVED_FILE = '/proc/sys/net/ipv4/ip_local_reserved_ports';
 
-/** Reads the OS ephemeral range: Linux's `ip_local_port_range`, else the IANA 49152–65535 default. */
+let ephemeralCache: EphemeralRange | undefined;
+let reservedCache: ReadonlySet<number> | undefined;
+
+/**
+ * The OS ephemeral range: Linux's `ip_local_port_range`, else the IANA 49152–65535 default. Read once
+ * per process (it is a host setting that changes about never; reading it per lease cost more than a
+ * rename).
+ */
 export function ephemeralRange(): EphemeralRange {
+  ephemeralCache ??= readEphemeralRange();
+  return ephemeralCache;
+}
+
+function readEphemeralRange(): EphemeralRange {
   if (process.platform === 'linux') {
     try {
       const [min, max] = readFileSync(LINUX_RANGE_FILE, 'utf8').trim().split(/\s+/).map(Number);
@@ -38,8 +50,16 @@ export function ephemeralRange(): EphemeralRange {
   return { min: 49152, max: 65535, source: 'IANA default (49152-65535)' };
 }
 
-/** Ports Linux reserves for specific programs (`ip_local_reserved_ports`, e.g. "8080,9000-9010"). */
-export function reservedPorts(): Set<number> {
+/**
+ * Ports Linux reserves for specific programs (`ip_local_reserved_ports`, e.g. "8080,9000-9010"). Read
+ * once per process, like {@link ephemeralRange}.
+ */
+export function reservedPorts(): ReadonlySet<number> {
+  reservedCache ??= readReservedPorts();
+  return reservedCache;
+}
+
+function readReservedPorts(): Set<number> {
   const ports = new Set<number>();
   if (process.platform !== 'linux') return ports;
   let text = '';
