@@ -220,11 +220,15 @@ export async function checkWatch(version) {
   const [a, b] = result.records;
   assert.notEqual(a.pid, b.pid, 'two runs, two workers');
   assert.deepEqual(a.ports, b.ports, 'the rerun got the same run-wide ports');
+  // Vitest stops each run's workers in the background; a worker holds its worker-scoped port until
+  // it stops. The driver lists the leases once both workers have exited (a worker never exiting
+  // while Vitest watches would fail here).
+  assert.deepEqual(result.workersLeft, [], 'the workers of both runs stopped while Vitest kept watching');
   const runWide = [a.ports.api, a.ports.web].sort();
   assert.deepEqual(
     result.watching.map((l) => [l.port, l.pid, l.status]).sort(),
     runWide.map((port) => [port, result.driverPid, 'alive']),
-    'while watching, only the run-wide leases are held, by the Vitest process',
+    'while watching, with the workers gone, only the run-wide leases are left, held by the Vitest process',
   );
   assert.deepEqual(result.closed, [], 'vitest.close() released them, the process still running');
   assert.deepEqual(await leftovers(env.lockDir), []);

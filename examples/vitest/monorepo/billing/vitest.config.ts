@@ -4,5 +4,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   plugins: [portlease({ ports: ['ledger'] })],
-  test: { include: ['specs/**/*.spec.ts'] },
+  test: {
+    include: ['specs/**/*.spec.ts'],
+    // Each test starts the API as a child process: seconds on a busy CI runner, more than Vitest's
+    // default 5 s; above startServer's readyTimeout (30 s). See ../../vitest.config.ts.
+    testTimeout: 40_000,
+  },
 });
