@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { core, fixture, reserveRange, startNode, tempLockDir } from './helpers.mjs';
+import { core, dist, fixture, reserveRange, startNode, tempLockDir } from './helpers.mjs';
 
 const { leasePort, listLeases, collectGarbage } = core;
 const isRoot = process.getuid?.() === 0;
@@ -53,9 +53,17 @@ test('an unwritable lock directory gives LOCK_DIR_UNWRITABLE, not a hang or a cr
   const dir = join(base, 'ro');
   mkdirSync(dir, { mode: 0o700 });
   chmodSync(dir, 0o500);
-  // Root ignores permission bits: run the leasing process as an unprivileged user then.
-  if (isRoot) chownSync(dir, NOBODY, NOBODY);
-  const script = `import { leasePort } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+  // Root ignores permission bits: run the leasing process as an unprivileged user then, with a copy
+  // of the build it can read (the checkout may sit in a directory only root can enter).
+  let index = join(dist, 'index.js');
+  if (isRoot) {
+    chownSync(dir, NOBODY, NOBODY);
+    const copy = join(base, 'dist');
+    cpSync(dist, copy, { recursive: true });
+    chmodSync(copy, 0o755);
+    index = join(copy, 'index.js');
+  }
+  const script = `import { leasePort } from ${JSON.stringify(index)};
     leasePort({ lockDir: ${JSON.stringify(dir)} }).then(() => console.log('leased'), (e) => console.log(e.code + ': ' + e.message));`;
   const { spawnSync } = await import('node:child_process');
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -63,7 +71,11 @@ test('an unwritable lock directory gives LOCK_DIR_UNWRITABLE, not a hang or a cr
     ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
     cwd: '/',
   });
-  assert.match(result.stdout, /^LOCK_DIR_UNWRITABLE: Cannot write to lock directory .*permission was denied/);
+  assert.match(
+    result.stdout,
+    /^LOCK_DIR_UNWRITABLE: Cannot write to lock directory .*permission was denied/,
+    result.stderr,
+  );
   assert.match(result.stdout, /PORTLEASE_DIR/);
 });
 
