@@ -220,7 +220,14 @@ export async function runChaos({
   // called process.exit, are leaks.
   const before = records(lockDir);
   let leftByKilled = 0;
+  let tornStaged = 0;
   for (const entry of before) {
+    if (entry.staged && entry.owner === undefined) {
+      // A staged record that cannot be read was torn by a kill between mkdir and write (SIGKILL, or a
+      // worker terminated mid-call): a live writer always completes it or removes it. Heal must clear it.
+      tornStaged++;
+      continue;
+    }
     const match = /^chaos (h\d+) t(\d+)$/.exec(entry.owner ?? '');
     const fate = match ? fates.get(match[1]) : undefined;
     const killedThread = match && ledger.threadsGone.has(`${match[1]} t${match[2]}`);
@@ -245,7 +252,14 @@ export async function runChaos({
   if (heal.gc?.unknown?.length)
     ledger.violations.leftovers.push(...heal.gc.unknown.map((path) => ({ path, reason: 'unknown entry' })));
   for (const entry of after) ledger.violations.leftovers.push({ ...entry, reason: 'left after heal and gc' });
-  const stats = { ...ledger.stats, ...signals, holders: seq, recordsLeftByKilled: leftByKilled, heal };
+  const stats = {
+    ...ledger.stats,
+    ...signals,
+    holders: seq,
+    recordsLeftByKilled: leftByKilled,
+    tornStaged,
+    heal,
+  };
   return {
     violations: ledger.violations,
     stats,
