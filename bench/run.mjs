@@ -128,6 +128,8 @@ const measures = {
           log(
             `contention ${workers}×${ports} ${labelOf(lib)}: ${run.failures}/${run.attempts} failed, ${run.duplicates} duplicates, p50 ${us(s.p50)}`,
           );
+          if (lib === 'portlease' && run.duplicates > 0)
+            log(`  portlease duplicates: ${JSON.stringify(run.duplicateSamples)}`);
         }
       }
     }

@@ -49,7 +49,7 @@ async function run() {
       continue;
     }
     latencies.push(performance.now() - t0);
-    const event = { port: got.port, gotAt: now(), bindAt: 0, heldUntil: 0, error: null };
+    const event = { port: got.port, gotAt: now(), bindAt: 0, heldUntil: 0, error: null, pid: process.pid };
     events.push(event);
     pending.push(serve(event, got.release));
   }

@@ -21,13 +21,13 @@ export function findOverlaps(events) {
   for (const list of byPort.values()) {
     if (list.length < 2) continue;
     list.sort((a, b) => a.gotAt - b.gotAt);
-    let liveUntil = Number.NEGATIVE_INFINITY;
+    let live = { heldUntil: Number.NEGATIVE_INFINITY };
     for (const e of list) {
-      if (e.gotAt < liveUntil) {
+      if (e.gotAt < live.heldUntil) {
         duplicates++;
-        e.duplicate = true;
+        e.duplicate = live;
       }
-      liveUntil = Math.max(liveUntil, e.heldUntil);
+      if (e.heldUntil > live.heldUntil) live = e;
     }
   }
   return duplicates;
@@ -107,6 +107,19 @@ export async function runContention({ lib, workers, ports, base, hold = 300, max
       allocErrors: allocErrors.length,
       allocErrorSample: allocErrors[0],
       duplicates,
+      // The first few, with the handout each overlapped, to tell a real double grant from noise.
+      duplicateSamples: events
+        .filter((e) => e.duplicate)
+        .slice(0, 5)
+        .map(({ duplicate: held, ...e }) => ({
+          port: e.port,
+          pid: e.pid,
+          gotAt: e.gotAt,
+          heldBy: held.pid,
+          heldFrom: held.gotAt,
+          heldUntil: held.heldUntil,
+          overlapMs: held.heldUntil - e.gotAt,
+        })),
       distinctPorts: new Set(events.map((e) => e.port)).size,
       recordsLeft: lib === 'portlease' ? recordsLeft(lockDir) : 0,
       latencies,

@@ -57,7 +57,12 @@ export function fmtRatio(r) {
   return r >= 10 ? `${r.toFixed(0)}×` : `${r.toFixed(2)}×`;
 }
 
-/** Wall-clock milliseconds with sub-ms precision, comparable across processes on one host. */
+/**
+ * Milliseconds on CLOCK_MONOTONIC (sub-ms precision), one clock for every process on the host.
+ * `performance.timeOrigin + performance.now()` is not: each process samples the wall clock and its
+ * monotonic clock separately at start-up, so under load two processes' readings can disagree by more
+ * than the gap between one worker's release and another's lease, and show an overlap that never was.
+ */
 export function now() {
-  return performance.timeOrigin + performance.now();
+  return Number(process.hrtime.bigint()) / 1e6;
 }
