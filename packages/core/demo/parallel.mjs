@@ -22,7 +22,8 @@ const worker = `
   const leases = await leasePorts(${PORTS_EACH}, { owner: 'demo worker ' + process.argv[1] });
   await Promise.all(leases.map((l) => new Promise((ok, fail) => createServer().once('error', fail).listen(l.port, ok))));
   console.log(JSON.stringify({ worker: process.argv[1], pid: process.pid, ports: leases.map((l) => l.port) }));
-  process.stdin.resume();`;
+  // Hold until the demo closes our stdin, then exit (the exit hook releases the leases).
+  process.stdin.on('end', () => process.exit(0)).resume();`;
 
 const children = Array.from({ length: PROCESSES }, (_, i) =>
   spawn(process.execPath, ['--input-type=module', '-e', worker, String(i + 1)], {

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { here, runNode } from './helpers.mjs';
 
-test('the parallel demo: 8 processes get 40 distinct ports; a SIGKILLed one’s are leased again at once', async () => {
+test('the parallel demo: 8 processes get 40 distinct ports; a SIGKILLed one’s are leased again at once', {
+  timeout: 60_000,
+}, async () => {
   const result = await runNode([join(here, '..', 'demo', 'parallel.mjs')]);
   assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
   assert.match(result.stdout, /40 ports, 40 distinct/);
