@@ -2,6 +2,7 @@
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { now } from './stats.mjs';
 
 export const libDir = dirname(fileURLToPath(import.meta.url));
 
@@ -34,9 +35,7 @@ export function forkChild(script, arg, { execArgv = [], env = {} } = {}) {
   // 'exit' can come before the child's last IPC messages are read; 'close' waits for the channel.
   let closed = false;
   const exited = new Promise((resolve) => {
-    child.on('exit', (code, signal) =>
-      resolve({ code, signal, at: performance.timeOrigin + performance.now() }),
-    );
+    child.on('exit', (code, signal) => resolve({ code, signal, at: now() }));
   });
   child.on('close', (code, signal) => {
     closed = true;
