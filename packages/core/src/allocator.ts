@@ -128,11 +128,13 @@ async function reclaimIfDead(session: Session, port: number, portDir: string): P
     dead.push(name);
   }
   for (const name of dead) {
+    let removed: boolean;
     try {
-      removeEntry(portDir, name);
+      removed = removeEntry(portDir, name);
     } catch (error) {
-      if (!hasErrno(error, 'EISDIR', 'EPERM', 'ENOTEMPTY')) throw lockDirError(session.paths.root, error);
-      // Not a file (portlease only writes files there): never delete what we did not write.
+      throw lockDirError(session.paths.root, error);
+    }
+    if (!removed) {
       session.held.set(port, { note: `an entry portlease cannot remove, ${JSON.stringify(name)}` });
       return false;
     }

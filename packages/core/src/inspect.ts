@@ -127,14 +127,14 @@ export async function collectGarbage(options: InspectOptions = {}): Promise<GcRe
   const result: GcResult = { stale: 0, staged: await sweepStaging(paths), empty: 0, unknown: [] };
   for (const info of await inspectScope(paths)) {
     if (info.status === 'stale') {
+      let removed: boolean;
       try {
-        removeEntry(join(paths.scope, String(info.port)), info.token);
-        result.stale++;
+        removed = removeEntry(join(paths.scope, String(info.port)), info.token);
       } catch (error) {
-        // A directory where portlease writes files: never delete what we did not write.
-        if (!hasErrno(error, 'EISDIR', 'EPERM', 'ENOTEMPTY')) throw lockDirError(paths.root, error);
-        result.unknown.push(info.path);
+        throw lockDirError(paths.root, error);
       }
+      if (removed) result.stale++;
+      else result.unknown.push(info.path);
     } else if (info.status === 'unknown') result.unknown.push(info.path);
   }
   for (const name of readNames(paths.scope)) {

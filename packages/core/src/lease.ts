@@ -77,7 +77,9 @@ export class PortLease implements AsyncDisposable, Disposable {
   #drop(): void {
     if (this.#released) return;
     this.#released = true;
-    const remove = () => removeEntry(this.#dir, this.token);
+    const remove = () => {
+      removeEntry(this.#dir, this.token);
+    };
     try {
       remove();
     } catch (error) {
@@ -100,11 +102,17 @@ export class PortLease implements AsyncDisposable, Disposable {
   }
 }
 
-/** Removes one token's record and then the port's directory if (and only if) it is now empty. */
-export function removeEntry(portDir: string, token: string): void {
+/**
+ * Removes one token's record and then the port's directory if (and only if) it is now empty. Returns
+ * `false`, touching nothing, when the entry is a directory: portlease only writes files there, and
+ * never deletes what it did not write. Other failures throw.
+ */
+export function removeEntry(portDir: string, token: string): boolean {
   try {
     unlinkSync(join(portDir, token));
   } catch (error) {
+    // Linux says EISDIR for unlink of a directory; BSD and macOS say EPERM.
+    if (hasErrno(error, 'EISDIR', 'EPERM')) return false;
     if (!hasErrno(error, 'ENOENT')) throw error;
   }
   try {
@@ -113,4 +121,5 @@ export function removeEntry(portDir: string, token: string): void {
     // Not empty: someone published a new lease on this port after our record went. Leave it.
     if (!hasErrno(error, 'ENOENT', 'ENOTEMPTY', 'EEXIST', 'EBUSY')) throw error;
   }
+  return true;
 }

@@ -84,9 +84,8 @@ function checkRoot(path: string, stats: Stats): void {
   }
   if (!stats.isDirectory()) throw unsafe(path, 'is not a directory', `Remove it (rm ${path}).`);
   if (process.platform === 'win32' || UID === null) return;
-  const uid = UID;
-  if (stats.uid !== uid) {
-    throw unsafe(path, `is owned by uid ${stats.uid}, not by you (uid ${uid})`, `Remove it (rm -r ${path}).`);
+  if (stats.uid !== UID) {
+    throw unsafe(path, `is owned by uid ${stats.uid}, not by you (uid ${UID})`, `Remove it (rm -r ${path}).`);
   }
   if ((stats.mode & 0o077) !== 0) {
     const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
