@@ -25,7 +25,9 @@ export type PortleaseErrorCode =
   | 'SERVER_TIMEOUT';
 
 /**
- * The one error class portlease throws. `code` is stable; `message` says what to do.
+ * The one error class portlease throws. `code` is stable; `message` says what to do and always starts
+ * with the code in brackets (`[RANGE_EXHAUSTED] No free port in …`), because the runners print an
+ * error's message but not its fields.
  *
  * @example
  * ```ts
@@ -49,10 +51,35 @@ export class PortleaseError extends Error {
     message: string,
     options: { cause?: unknown; details?: Record<string, unknown> } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      `[${code}] ${withoutCode(message, code)}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = code;
     this.details = options.details ?? {};
   }
+
+  /**
+   * The same failure with `context` (where it happened, e.g. `@portlease/jest global setup`) put in
+   * front of its text; code and details are kept. The one way adapters and the CLI add context.
+   *
+   * @example
+   * ```ts
+   * throw error.withContext('The workerServer of "api" did not start');
+   * // [SERVER_EXITED] The workerServer of "api" did not start: Server "node api.js" exited with code 1 …
+   * ```
+   */
+  withContext(context: string): PortleaseError {
+    return new PortleaseError(this.code, `${context}: ${withoutCode(this.message, this.code)}`, {
+      details: { ...this.details },
+      ...(this.cause === undefined ? {} : { cause: this.cause }),
+    });
+  }
+}
+
+function withoutCode(message: string, code: string): string {
+  const prefix = `[${code}] `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
 /**

@@ -3,7 +3,8 @@ export { PortleaseError, type PortleaseErrorCode } from './errors.js';
 export { collectGarbage, type GcResult, type InspectOptions, type LeaseInfo, listLeases } from './inspect.js';
 export { PortLease } from './lease.js';
 export { defaultLockDir } from './lock-dir.js';
-export { DEFAULT_HOSTS, type LeaseOptions, parseRange } from './options.js';
+export { assertKnownKeys, invalidOption } from './option-errors.js';
+export { DEFAULT_HOSTS, type LeaseOptions, parseRange, validateRange } from './options.js';
 export { defaultRange, type EphemeralRange, ephemeralRange, UNSAFE_PORTS } from './ports.js';
 export {
   type RunningServer,

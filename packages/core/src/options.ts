@@ -71,10 +71,20 @@ export function parseRange(text: string, source = 'range'): [number, number] {
   if (!match) {
     throw invalid(`${source} must look like "20000-29999" (inclusive min-max), got ${JSON.stringify(text)}.`);
   }
-  return checkRange([Number(match[1]), Number(match[2])], source);
+  return validateRange([Number(match[1]), Number(match[2])], source);
 }
 
-function checkRange(range: unknown, source: string): [number, number] {
+/**
+ * Validates an inclusive `[min, max]` port range given as a tuple; `source` names the option in the
+ * error (e.g. `testEnvironmentOptions.portlease.range`). Ports below 1024 are refused.
+ *
+ * @example
+ * ```ts
+ * validateRange([20000, 29999], 'range'); //=> [20000, 29999]
+ * validateRange([5, 1], 'range'); // throws PortleaseError [INVALID_OPTIONS]
+ * ```
+ */
+export function validateRange(range: unknown, source: string): [number, number] {
   if (!Array.isArray(range) || range.length !== 2) {
     throw invalid(`${source} must be an inclusive [min, max] pair such as [20000, 29999].`);
   }
@@ -118,7 +128,7 @@ export function resolveOptions(
   }
   let min: number;
   let max: number;
-  if (options.range !== undefined) [min, max] = checkRange(options.range, 'range');
+  if (options.range !== undefined) [min, max] = validateRange(options.range, 'range');
   else if (env.PORTLEASE_RANGE) [min, max] = parseRange(env.PORTLEASE_RANGE, 'PORTLEASE_RANGE');
   else [min, max] = defaultRange();
   const usingDefaultRange = options.range === undefined && !env.PORTLEASE_RANGE;

@@ -88,18 +88,18 @@ export interface LeasePlan {
 
 const LEASE_KEYS = ['count', 'names', 'range', 'lockDir', 'exclude', 'owner'];
 
-/** An `INVALID_OPTIONS` error whose text also names the code (Jest prints only the message). */
+/** An `INVALID_OPTIONS` error (its message starts with the code: Jest prints only the message). */
 export function invalid(message: string): PortleaseError {
-  return new PortleaseError('INVALID_OPTIONS', `${message} [INVALID_OPTIONS]`);
+  return new PortleaseError('INVALID_OPTIONS', message, { details: { where: 'options' } });
 }
 
 /** Re-throws a core error with where it came from and its code in the message. */
 export function withContext(error: unknown, where: string): unknown {
   if (!(error instanceof PortleaseError)) return error;
-  if (error.message.endsWith(`[${error.code}]`)) return error; // ours, already says where
-  return new PortleaseError(error.code, `${where}: ${error.message} [${error.code}]`, {
+  if (error.details.where !== undefined) return error; // ours, already says where
+  return new PortleaseError(error.code, `${where}: ${error.message}`, {
     cause: error,
-    details: { ...error.details },
+    details: { ...error.details, where },
   });
 }
 

@@ -25,11 +25,9 @@ async function startWorkerServer(options: WorkerServerOptions, port: number, own
     if (!(error instanceof PortleaseError)) throw error;
     // The code goes into the text: Playwright prints the message, not the error's fields. No
     // `cause`, which Playwright would print again in full.
-    throw new PortleaseError(
-      error.code,
-      `[${error.code}] The workerServer of "${owner}" did not start: ${error.message}`,
-      { details: error.details },
-    );
+    throw new PortleaseError(error.code, `The workerServer of "${owner}" did not start: ${error.message}`, {
+      details: error.details,
+    });
   }
 }
 

@@ -139,11 +139,11 @@ export function leaseRunPortSync(options: RunPortSyncOptions = {}): number {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   } catch (error) {
-    // The CLI prints `portlease: <message> [CODE]`; rethrow it as the error leaseRunPort would throw.
+    // The CLI prints `portlease: [CODE] <message>`; rethrow it as the error leaseRunPort would throw.
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-    const parsed = /^portlease: ([\s\S]*) \[([A-Z_]+)\]$/.exec(stderr);
-    const code = (parsed?.[2] ?? 'INVALID_OPTIONS') as PortleaseErrorCode;
-    const message = parsed?.[1] ?? (stderr || String(error));
+    const parsed = /^portlease: \[([A-Z_]+)\] ([\s\S]*)$/.exec(stderr);
+    const code = (parsed?.[1] ?? 'INVALID_OPTIONS') as PortleaseErrorCode;
+    const message = parsed?.[2] ?? (stderr || String(error));
     throw new PortleaseError(code, `leaseRunPortSync could not lease a port: ${message}`);
   }
   const port = (JSON.parse(output) as { ports: number[] }).ports[0];

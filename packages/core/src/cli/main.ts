@@ -73,7 +73,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof PortleaseError) {
-      process.stderr.write(`portlease: ${error.message} [${error.code}]\n`);
+      process.stderr.write(`portlease: ${error.message}\n`);
       process.exitCode = error.code === 'INVALID_OPTIONS' ? 2 : 1;
     } else {
       process.stderr.write(`portlease: ${(error as Error)?.stack ?? String(error)}\n`);
