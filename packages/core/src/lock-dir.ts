@@ -1,5 +1,4 @@
 import { lstatSync, mkdirSync, readlinkSync, type Stats } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fdExhaustion, hasErrno, PortleaseError } from './errors.js';
 
@@ -18,15 +17,7 @@ export const UID: number | null = typeof process.getuid === 'function' ? process
 
 const UNWRITABLE = ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'];
 
-/**
- * The default lock directory: `$XDG_RUNTIME_DIR/portlease` (per user, 0700 by design) when set, else
- * `<os.tmpdir()>/portlease-<uid>`.
- */
-export function defaultLockDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'portlease');
-  const uid = UID ?? 'user';
-  return join(tmpdir(), `portlease-${uid}`);
-}
+export { defaultLockDir } from './default-lock-dir.js';
 
 /**
  * Names the network namespace, since ports (and Linux abstract sockets) belong to one: two containers
@@ -103,6 +94,20 @@ function ensureSubdir(path: string): void {
   if (!stats.isDirectory()) throw unsafe(path, 'is not a directory', `Remove it (rm ${path}).`);
 }
 
+/**
+ * Creates the lock directory. Plainly first: a recursive mkdir reports ENOENT instead of EROFS on a
+ * read-only filesystem, which would hide the reason from the user; recursive only when a parent is
+ * missing.
+ */
+function makeRoot(root: string): void {
+  try {
+    mkdirSync(root, { mode: 0o700 });
+  } catch (error) {
+    if (!hasErrno(error, 'ENOENT')) throw error;
+    mkdirSync(root, { recursive: true, mode: 0o700 });
+  }
+}
+
 /** Stats of each root verified in this process, to notice a directory replaced while running. */
 const verified = new Map<string, { dev: number; ino: number; paths: LockPaths }>();
 
@@ -128,7 +133,7 @@ export function ensureLockDir(root: string): LockPaths {
   }
   if (!stats) {
     try {
-      mkdirSync(root, { recursive: true, mode: 0o700 });
+      makeRoot(root);
     } catch (error) {
       if (!hasErrno(error, 'EEXIST')) throw lockDirError(root, error);
     }
