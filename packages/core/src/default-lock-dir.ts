@@ -104,8 +104,9 @@ export function chooseDefaultLockDir(
     facts.uid !== undefined ? facts.uid : typeof process.getuid === 'function' ? process.getuid() : null;
   const name = `portlease-${uid ?? 'user'}`;
   if (env.XDG_RUNTIME_DIR) return { path: join(env.XDG_RUNTIME_DIR, 'portlease'), source: 'XDG_RUNTIME_DIR' };
-  const temp = { path: join(facts.tmpdir ?? tmpdir(), name), source: 'temp directory' };
-  if (platform !== 'linux') return temp;
+  // os.tmpdir() reads the environment on every call: only when the temp directory is the answer.
+  const temp = () => ({ path: join(facts.tmpdir ?? tmpdir(), name), source: 'temp directory' });
+  if (platform !== 'linux') return temp();
   const shm = facts.shm ?? '/dev/shm';
   let problem: string | undefined;
   if (facts.shm === undefined) {
@@ -113,7 +114,7 @@ export function chooseDefaultLockDir(
     problem = shmCache.problem;
   } else problem = shmProblem(shm);
   if (problem === undefined) return { path: join(shm, name), source: '/dev/shm' };
-  return { ...temp, shmSkipped: problem };
+  return { ...temp(), shmSkipped: problem };
 }
 
 /**
