@@ -86,6 +86,9 @@ function shmProblem(shm: string): string | undefined {
   return undefined;
 }
 
+/** Read once: the default is resolved on every lease. */
+const PROCESS_UID: number | null = typeof process.getuid === 'function' ? process.getuid() : null;
+
 let shmCache: { shm: string; problem: string | undefined } | undefined;
 
 /**
