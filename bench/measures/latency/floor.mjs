@@ -1,10 +1,12 @@
 // The floor: the bare operations portlease cannot avoid, with the same Node APIs, in the same order
-// and on the same filesystem as a lock directory. One `allocate()` is:
+// and in the same lock directory. One `allocate()` is:
 //   stage    mkdir of a staging directory + exclusive create, write and close of a ~350-byte record
 //   publish  rename of the staged directory onto the port's name
-//   probe    listen + close on each of '::', '0.0.0.0', '127.0.0.1', '::1', one after another
+//   probe    the listens + closes a real lease of the measured build makes (probesOfOneLease: today
+//            '::', '0.0.0.0', '127.0.0.1', '::1'), one after another
 // and its `release()` is an unlink of the record + rmdir of the port's directory. Also timed apart:
-//   probe1   one dual-stack listen + close on '::' (what a Linux-only probe would cost)
+//   probe1   one dual-stack listen + close on '::'
+//   probe4   listen + close on '::', '0.0.0.0', '127.0.0.1', '::1'
 //   bindZero one listen on port 0 + close (what get-port's getPort() does)
 import { randomBytes } from 'node:crypto';
 import {
@@ -18,10 +20,47 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import net, { createServer } from 'node:net';
 import { join } from 'node:path';
-import { listenClose, PROBE_HOSTS } from './net.mjs';
+import { leasePort } from 'portlease';
+import { listenClose, PROBE_HOSTS } from '../../shared/net.mjs';
+
+/**
+ * The listens one real `leasePort` (in `lockDir`, or the default one) makes on the port it hands
+ * out: `[{ host, exclusive, ipv6Only }]`, read by wrapping net.Server's listen for that one call (a
+ * measurement, not a mock: the listens still happen). Falls back to the four default hosts when
+ * the build listens some other way.
+ */
+export async function probesOfOneLease(lockDir) {
+  const seen = [];
+  const listen = net.Server.prototype.listen;
+  net.Server.prototype.listen = function (...args) {
+    const o = args[0];
+    if (o && typeof o === 'object') {
+      seen.push({ port: o.port, host: o.host, exclusive: o.exclusive, ipv6Only: o.ipv6Only });
+    }
+    return listen.apply(this, args);
+  };
+  let lease;
+  try {
+    lease = await leasePort({ owner: 'bench floor check', ...(lockDir ? { lockDir } : {}) });
+  } finally {
+    net.Server.prototype.listen = listen;
+  }
+  await lease.release();
+  const mine = seen.filter((p) => p.port === lease.port).map(({ port, ...p }) => p);
+  return mine.length ? mine : PROBE_HOSTS.map((host) => ({ host, exclusive: true, ipv6Only: false }));
+}
+
+/** listen + close with a lease's own listen options; resolves when closed (or failed). */
+function listenLike(port, options) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen({ ...options, port }, () => server.close(() => resolve(true)));
+  });
+}
 
 function bindZero() {
   return new Promise((resolve, reject) => {
@@ -35,10 +74,11 @@ function bindZero() {
 /**
  * An allocator-shaped floor over the ports of `range` (a free zone), and `dispose()` to remove its
  * directory. `allocate()` resolves to `{ port, release, parts }`, parts being the timings above (ms).
- * `parent`: where to work, ideally inside the lock directory portlease is measured in (same
- * filesystem, and on ext4 the same block group: a fresh directory elsewhere can be faster or slower).
+ * `parent`: where to work, inside the lock directory portlease is measured in (same filesystem, and
+ * on ext4 the same block group: a fresh directory elsewhere can be faster or slower). `probes`: the
+ * listens of one lease (probesOfOneLease).
  */
-export function createFloor(range, parent = tmpdir()) {
+export function createFloor(range, parent, probes) {
   const root = mkdtempSync(join(parent, 'floor-'));
   const staging = join(root, '.staging');
   mkdirSync(staging);
@@ -52,7 +92,7 @@ export function createFloor(range, parent = tmpdir()) {
     hostname: 'host',
     uid: 0,
     created: Date.now(),
-    command: 'bench/lib/floor.mjs '.repeat(8),
+    command: 'bench/measures/latency/floor.mjs '.repeat(6),
   });
   const [min, max] = range;
   let next = 0;
@@ -70,7 +110,7 @@ export function createFloor(range, parent = tmpdir()) {
     const t1 = performance.now();
     renameSync(staged, portDir);
     const t2 = performance.now();
-    for (const host of PROBE_HOSTS) await listenClose(port, host);
+    for (const options of probes) await listenLike(port, options);
     const t3 = performance.now();
     const parts = { stage: t1 - t0, publish: t2 - t1, probe: t3 - t2 };
     return {
@@ -83,10 +123,13 @@ export function createFloor(range, parent = tmpdir()) {
         const t5 = performance.now();
         await listenClose(port, '::');
         const t6 = performance.now();
+        for (const host of PROBE_HOSTS) await listenClose(port, host);
+        const t7 = performance.now();
         await bindZero();
         parts.release = t5 - t4;
         parts.probe1 = t6 - t5;
-        parts.bindZero = performance.now() - t6;
+        parts.probe4 = t7 - t6;
+        parts.bindZero = performance.now() - t7;
       },
     };
   }

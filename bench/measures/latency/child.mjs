@@ -3,18 +3,27 @@
 // share the machine's noise; each allocation is released before the next (as a test that leases,
 // runs and releases). The first call of each subject is reported apart (cold start). A subject that
 // has used up its time budget sits out the remaining rounds.
-import { createFloor } from './floor.mjs';
-import { loadAllocator } from './libraries.mjs';
+import { loadAllocator } from '../../shared/libraries.mjs';
+import { createFloor, probesOfOneLease } from './floor.mjs';
 
 const config = JSON.parse(process.argv[2]);
 const subjects = [];
 for (const s of config.subjects) {
-  const floor = s.lib === 'floor' ? createFloor(s.range, s.lockDir) : undefined;
-  const allocate = floor ? floor.allocate : await loadAllocator(s.lib, s);
+  let floor;
+  let probeHosts;
+  if (s.floor) {
+    // One real lease in that directory first: it creates the default lock directory if need be, and
+    // shows which listens a lease makes now, which the floor then makes too.
+    const probes = await probesOfOneLease(s.lockDir);
+    probeHosts = probes.map((p) => p.host);
+    floor = createFloor(s.range, s.path, probes);
+  }
+  const allocate = floor ? floor.allocate : await loadAllocator(s.adapter, s);
   subjects.push({
     ...s,
     allocate,
     floor,
+    probeHosts,
     spent: 0,
     cpuMs: 0,
     coldMs: 0,
@@ -57,8 +66,9 @@ try {
 } finally {
   for (const subject of subjects) subject.floor?.dispose();
 }
-const results = subjects.map(({ key, coldMs, cpuMs, samples, releases, parts }) => ({
+const results = subjects.map(({ key, coldMs, cpuMs, samples, releases, parts, probeHosts }) => ({
   key,
+  probeHosts,
   coldMs,
   cpuPerCall: cpuMs / samples.length,
   samples,
