@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // portlease against get-port and its peers, side by side in one run. See README.md.
-//   node bench/run.mjs            full run (~5–10 min on 2 cores): writes bench/results/{RESULTS.md,chart.svg,results.json}
+//   node bench/run.mjs            full run (~15 min on 2 cores): writes bench/results/{RESULTS.md,chart.svg,results.json}
 //   node bench/run.mjs --quick    CI smoke run (~1 min): writes bench/results/quick/ (git-ignored)
 // Options: --only contention,latency,scale,batch,crash,e2e  --libs portlease,get-port,…  --repeats N  --out DIR
 //          --render DIR (rewrite RESULTS.md and chart.svg from DIR/results.json, measuring nothing)

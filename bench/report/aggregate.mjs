@@ -107,14 +107,16 @@ export function aggregateLatency(latency) {
   }
   const floorParts = {};
   const probeHosts = {};
+  const steps = {};
   for (const key of keys.filter((k) => k.startsWith('floor'))) {
     floorParts[key] = {};
     for (const name of Object.keys(runs[0].byKey[key].parts ?? {})) {
       floorParts[key][name] = spread(pick(runs, (r) => r.byKey[key]?.parts[name]?.p50));
     }
     probeHosts[key] = runs[0].byKey[key].probeHosts;
+    steps[key] = runs[0].byKey[key].steps;
   }
-  return { bySubject: out, floorParts, probeHosts };
+  return { bySubject: out, floorParts, probeHosts, steps };
 }
 
 /** The empty directory's figure in one scale run: the mean of the segments before and after the holders. */

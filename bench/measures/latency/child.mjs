@@ -5,7 +5,8 @@
 // has used up its time budget (counted over its measured calls, once it has MIN_SAMPLES) sits out the
 // remaining rounds, so a slow subject (a block of 10) still gets measured without slowing the run.
 import { loadAllocator } from '../../shared/libraries.mjs';
-import { createFloor, probesOfOneLease } from './floor.mjs';
+import { createFloor } from './floor.mjs';
+import { traceOneLease } from './trace.mjs';
 
 const config = JSON.parse(process.argv[2]);
 const MIN_SAMPLES = 20;
@@ -13,12 +14,14 @@ const subjects = [];
 for (const s of config.subjects) {
   let floor;
   let probeHosts;
+  let steps;
   if (s.floor) {
-    // One real lease in that directory first: it creates the default lock directory if need be, and
-    // shows which listens a lease makes now, which the floor then makes too.
-    const probes = await probesOfOneLease(s.lockDir);
-    probeHosts = probes.map((p) => p.host);
-    floor = createFloor(s.range, s.path, probes);
+    // Real leases in that directory first: they create the default lock directory if need be, and
+    // show which listens a lease makes now, which the floor then makes too.
+    const trace = await traceOneLease(s.lockDir);
+    probeHosts = trace.probes.map((p) => p.host);
+    steps = trace.steps;
+    floor = createFloor(s.range, s.path, trace.probes);
   }
   const allocate = floor ? floor.allocate : await loadAllocator(s.adapter, s);
   subjects.push({
@@ -26,6 +29,7 @@ for (const s of config.subjects) {
     allocate,
     floor,
     probeHosts,
+    steps,
     spent: 0,
     cpuMs: 0,
     coldMs: 0,
@@ -68,9 +72,10 @@ try {
 } finally {
   for (const subject of subjects) subject.floor?.dispose();
 }
-const results = subjects.map(({ key, coldMs, cpuMs, samples, releases, parts, probeHosts }) => ({
+const results = subjects.map(({ key, coldMs, cpuMs, samples, releases, parts, probeHosts, steps }) => ({
   key,
   probeHosts,
+  steps,
   coldMs,
   cpuPerCall: cpuMs / samples.length,
   samples,

@@ -2,7 +2,7 @@
 // and in the same lock directory. One `allocate()` is:
 //   stage    mkdir of a staging directory + exclusive create, write and close of a ~350-byte record
 //   publish  rename of the staged directory onto the port's name
-//   probe    the listens + closes a real lease of the measured build makes (probesOfOneLease: today
+//   probe    the listens + closes a real lease of the measured build makes (trace.mjs: today
 //            '::', '0.0.0.0', '127.0.0.1', '::1'), one after another
 // and its `release()` is an unlink of the record + rmdir of the port's directory. Also timed apart:
 //   probe1   one dual-stack listen + close on '::'
@@ -20,37 +20,9 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import net, { createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { leasePort } from 'portlease';
 import { listenClose, PROBE_HOSTS } from '../../shared/net.mjs';
-
-/**
- * The listens one real `leasePort` (in `lockDir`, or the default one) makes on the port it hands
- * out: `[{ host, exclusive, ipv6Only }]`, read by wrapping net.Server's listen for that one call (a
- * measurement, not a mock: the listens still happen). Falls back to the four default hosts when
- * the build listens some other way.
- */
-export async function probesOfOneLease(lockDir) {
-  const seen = [];
-  const listen = net.Server.prototype.listen;
-  net.Server.prototype.listen = function (...args) {
-    const o = args[0];
-    if (o && typeof o === 'object') {
-      seen.push({ port: o.port, host: o.host, exclusive: o.exclusive, ipv6Only: o.ipv6Only });
-    }
-    return listen.apply(this, args);
-  };
-  let lease;
-  try {
-    lease = await leasePort({ owner: 'bench floor check', ...(lockDir ? { lockDir } : {}) });
-  } finally {
-    net.Server.prototype.listen = listen;
-  }
-  await lease.release();
-  const mine = seen.filter((p) => p.port === lease.port).map(({ port, ...p }) => p);
-  return mine.length ? mine : PROBE_HOSTS.map((host) => ({ host, exclusive: true, ipv6Only: false }));
-}
 
 /** listen + close with a lease's own listen options; resolves when closed (or failed). */
 function listenLike(port, options) {
@@ -76,7 +48,7 @@ function bindZero() {
  * directory. `allocate()` resolves to `{ port, release, parts }`, parts being the timings above (ms).
  * `parent`: where to work, inside the lock directory portlease is measured in (same filesystem, and
  * on ext4 the same block group: a fresh directory elsewhere can be faster or slower). `probes`: the
- * listens of one lease (probesOfOneLease).
+ * listens of one lease (trace.mjs).
  */
 export function createFloor(range, parent, probes) {
   const root = mkdtempSync(join(parent, 'floor-'));

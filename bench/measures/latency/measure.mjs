@@ -33,7 +33,7 @@ export async function runLatency({ subjects, iterations, warmup, budgetMs }) {
       ...summarize(r.samples),
       release: summarize(r.releases),
       parts,
-      ...(r.probeHosts ? { probeHosts: r.probeHosts } : {}),
+      ...(r.probeHosts ? { probeHosts: r.probeHosts, steps: r.steps } : {}),
     };
   }
   return out;

@@ -90,5 +90,13 @@ function floorPartsTable(agg) {
       `A lease of this build probed: ${hosts.map((h) => `\`${h ?? '(any address)'}\``).join(', ')}; the floor's probe part makes the same listens.`,
     );
   }
+  const steps = agg.steps?.floor;
+  if (steps) {
+    const list = (calls) => (calls.length ? calls.map((c) => `\`${c}\``).join(', ') : 'nothing');
+    lines.push(
+      '',
+      `What one lease + release of this build did, in the default lock directory (a process's second lease; traced): lease ${list(steps.lease)}; release ${list(steps.release)}. The floor: \`mkdirSync\`, \`openSync\`, \`writeSync\`, \`closeSync\`, \`renameSync\`, the same listens; release \`unlinkSync\`, \`rmdirSync\`. Where the two differ, the floor no longer is what a lease must do: update measures/latency/floor.mjs.`,
+    );
+  }
   return lines;
 }
