@@ -18,7 +18,7 @@ import { aggregateAll } from './report/aggregate.mjs';
 import { rerender, writeOutputs } from './report/output.mjs';
 import { e2eSummary } from './report/sections/e2e.mjs';
 import { detectFeatures } from './shared/features.mjs';
-import { FEATURE_ROWS, LIBRARY_IDS, labelOf, rowOf } from './shared/libraries.mjs';
+import { FEATURE_ROWS, isPortlease, LIBRARY_IDS, labelOf, rowOf } from './shared/libraries.mjs';
 import { describeLockDirs } from './shared/lock-dirs.mjs';
 import { loadAverage, machineInfo } from './shared/machine.mjs';
 import { findFreeZone } from './shared/net.mjs';
@@ -136,9 +136,12 @@ const measures = {
   async contention() {
     raw.contention = { runs: [] };
     for (let repeat = 0; repeat < plan.repeats; repeat++) {
-      for (const [workers, ports] of plan.scales) {
+      for (const [scale, [workers, ports]] of plan.scales.entries()) {
         for (let k = 0; k < libs.length; k++) {
           const lib = libs[(repeat + k) % libs.length];
+          // Quick: the other peers at the first scale only (they are slow under load, and their
+          // code runs there and in the latency measure); portlease's rows and get-port at each.
+          if (quick && scale > 0 && !isPortlease(lib) && lib !== 'get-port') continue;
           const { hold, maxDelay } = plan;
           const result = await attempt(`contention ${workers}×${ports} ${lib}`, () =>
             runContention({ lib, workers, ports, base, hold, maxDelay }),

@@ -26,7 +26,13 @@ export function hasTmpfs() {
 
 /** The lock directory the built core resolves by default, in the environment children get. */
 export function resolvedDefault() {
-  return defaultLockDir(childEnv());
+  const dir = defaultLockDir(childEnv());
+  if (typeof dir !== 'string' || !dir) {
+    throw new Error(
+      `portlease's defaultLockDir() returned ${String(dir)}, not a path: update shared/lock-dirs.mjs`,
+    );
+  }
+  return dir;
 }
 
 /** Path and filesystem of each place, for the report (the fresh directories are made per run). */
