@@ -19,7 +19,7 @@ import { rerender, writeOutputs } from './report/output.mjs';
 import { e2eSummary } from './report/sections/e2e.mjs';
 import { detectFeatures } from './shared/features.mjs';
 import { FEATURE_ROWS, isPortlease, LIBRARY_IDS, labelOf, rowOf } from './shared/libraries.mjs';
-import { describeLockDirs } from './shared/lock-dirs.mjs';
+import { describeLockDirs, findDefaultLockDir } from './shared/lock-dirs.mjs';
 import { loadAverage, machineInfo } from './shared/machine.mjs';
 import { findFreeZone } from './shared/net.mjs';
 import { summarize } from './shared/stats.mjs';
@@ -106,6 +106,7 @@ const skipped = Object.fromEntries(
 const libs = asked.filter(usable);
 const featureRows = asked.includes('portlease') ? FEATURE_ROWS.map((r) => r.id).filter(usable) : [];
 for (const [id, why] of Object.entries(skipped)) log(`not measured: ${labelOf(id)}: ${why}`);
+await findDefaultLockDir();
 const lockDirs = describeLockDirs();
 // Free ports above the ephemeral range: the peers' preferred range, the floor's probes, the crash victim.
 const zone = await findFreeZone(1200);

@@ -1,6 +1,6 @@
 // Where portlease keeps its lock directory in each measured row. Three places:
 //   defaults  what a user's process resolves with no lockDir option and no PORTLEASE_DIR: the bench
-//             passes neither and asks the built core where that is (defaultLockDir), so the row
+//             passes neither and asks the built core where that is (findDefaultLockDir), so the row
 //             follows the core when its default changes
 //   disk      a fresh directory in os.tmpdir() (a disk, ext4, on most Linux CI runners and containers)
 //   tmpfs     a fresh directory in /dev/shm (memory), where /dev/shm is a tmpfs
@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { defaultLockDir } from 'portlease';
+import * as portlease from 'portlease';
 import { childEnv } from './fork.mjs';
 import { filesystemOf } from './machine.mjs';
 
@@ -24,15 +24,42 @@ export function hasTmpfs() {
   }
 }
 
-/** The lock directory the built core resolves by default, in the environment children get. */
-export function resolvedDefault() {
-  const dir = defaultLockDir(childEnv());
-  if (typeof dir !== 'string' || !dir) {
+let found;
+
+/**
+ * Finds, once per run, the lock directory the built core resolves by default in the environment
+ * children get: its `defaultLockDir()` where the core exports one, else where a lease taken with no
+ * options and no PORTLEASE_DIR lands (its record's path in `listLeases()`,
+ * `<root>/<scope>/<port>/<token>`).
+ */
+export async function findDefaultLockDir() {
+  if (found) return found;
+  if (typeof portlease.defaultLockDir === 'function') {
+    found = portlease.defaultLockDir(childEnv());
+  } else {
+    const saved = process.env.PORTLEASE_DIR;
+    delete process.env.PORTLEASE_DIR;
+    try {
+      const lease = await portlease.leasePort({ owner: 'bench default lock dir check' });
+      const info = (await portlease.listLeases()).find((l) => l.token === lease.token);
+      await lease.release();
+      found = info && dirname(dirname(dirname(info.path)));
+    } finally {
+      if (saved !== undefined) process.env.PORTLEASE_DIR = saved;
+    }
+  }
+  if (typeof found !== 'string' || !found) {
     throw new Error(
-      `portlease's defaultLockDir() returned ${String(dir)}, not a path: update shared/lock-dirs.mjs`,
+      `could not tell portlease's default lock directory (got ${found}): update shared/lock-dirs.mjs`,
     );
   }
-  return dir;
+  return found;
+}
+
+/** The default lock directory, once findDefaultLockDir() has run (run.mjs does, before measuring). */
+export function resolvedDefault() {
+  if (!found) throw new Error('findDefaultLockDir() must run first');
+  return found;
 }
 
 /** Path and filesystem of each place, for the report (the fresh directories are made per run). */
