@@ -34,7 +34,7 @@ async function dropIn() {
 
 /** A sticky key gets its port back: lease, release, lease again with the same key. */
 async function sticky(lockDir) {
-  const options = { lockDir, sticky: 'bench feature check' };
+  const options = { lockDir, sticky: 'bench-feature-check' };
   const first = await leasePort(options);
   await first.release();
   const second = await leasePort(options);
