@@ -5,8 +5,9 @@
 // Prints, per build, the median over rounds of: leasePort p50, release p50, CPU per lease+release.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { forkChild } from './lib/fork.mjs';
-import { fmtMs, spread } from './lib/stats.mjs';
+import { fmtMs } from './report/format.mjs';
+import { forkChild } from './shared/fork.mjs';
+import { spread } from './shared/stats.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -28,7 +29,7 @@ const samples = builds.map(() => []);
 for (let round = 0; round < Number(values.rounds); round++) {
   const order = round % 2 ? [1, 0] : [0, 1];
   for (const i of order) {
-    const child = forkChild('ab-child.mjs', {
+    const child = forkChild(new URL('./ab/child.mjs', import.meta.url), {
       module: builds[i],
       iterations: Number(values.iterations),
       warmup: 50,

@@ -1,7 +1,8 @@
 // Hand-written SVG chart for the README: failed binds under contention (per library and scale) and
 // allocation latency in one process (p50, log scale, with the floor marked). No dependencies.
-import { labelOf } from './libraries.mjs';
-import { fmtMs } from './stats.mjs';
+import { isPortlease, shortLabelOf } from '../shared/libraries.mjs';
+import { floorKeyOf } from './aggregate.mjs';
+import { fmtMs } from './format.mjs';
 
 const COLORS = ['#9ecae1', '#4292c6', '#08519c', '#084081'];
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif"';
@@ -36,7 +37,7 @@ function failurePanel(contention, libs, scales, top, width) {
   });
   y += 22;
   for (const lib of libs) {
-    out.push(text(left - 8, y + groupH / 2, labelOf(lib), 'font-size="12" text-anchor="end"'));
+    out.push(text(left - 8, y + groupH / 2, shortLabelOf(lib), 'font-size="12" text-anchor="end"'));
     scales.forEach((scale, i) => {
       const cell = contention[lib]?.[scale];
       const pct = cell ? cell.failurePct.median : Number.NaN;
@@ -48,7 +49,7 @@ function failurePanel(contention, libs, scales, top, width) {
         );
         const label = pct === 0 ? '0 failures' : `${pct < 1 ? pct.toFixed(2) : pct.toFixed(0)} %`;
         const style =
-          pct === 0 && lib === 'portlease'
+          pct === 0 && isPortlease(lib)
             ? 'font-size="9" font-weight="600" fill="#d94801"'
             : 'font-size="9" fill="#333"';
         out.push(text(left + w + 4, by + barH - 2.5, label, style));
@@ -80,15 +81,17 @@ function latencyPanel(latency, libs, top, width) {
   const axisTop = y;
   for (const lib of libs) {
     const p50 = latency.bySubject[lib]?.p50.median;
-    const label = lib === 'portlease-tmpfs' ? 'portlease (tmpfs)' : labelOf(lib);
+    const label = shortLabelOf(lib);
     out.push(text(left - 8, y + 12, label, 'font-size="12" text-anchor="end"'));
     if (Number.isFinite(p50)) {
-      const color = lib.startsWith('portlease') ? '#d94801' : '#6baed6';
+      const color = isPortlease(lib) ? '#d94801' : '#6baed6';
       out.push(
         `<rect x="${left}" y="${y}" width="${(xOf(p50) - left).toFixed(1)}" height="${barH}" fill="${color}"/>`,
       );
-      const ownFloor = lib === 'portlease-tmpfs' ? latency.bySubject['floor-tmpfs']?.p50.median : undefined;
-      const note = Number.isFinite(ownFloor) ? ` (floor on tmpfs ${fmtMs(ownFloor)}, marked)` : '';
+      // A row in another lock directory than the default gets its own floor marked on its bar.
+      const floorKey = floorKeyOf(lib);
+      const ownFloor = floorKey !== 'floor' ? latency.bySubject[floorKey]?.p50.median : undefined;
+      const note = Number.isFinite(ownFloor) ? ` (its floor ${fmtMs(ownFloor)}, marked)` : '';
       out.push(text(xOf(p50) + 4, y + 12, `${fmtMs(p50)}${note}`, 'font-size="10" fill="#333"'));
       if (Number.isFinite(ownFloor)) {
         const fx = xOf(ownFloor).toFixed(1);
@@ -106,13 +109,19 @@ function latencyPanel(latency, libs, top, width) {
     out.push(text(x, y + 14, tick, 'font-size="10" text-anchor="middle" fill="#666"'));
   }
   const floor = latency.bySubject.floor?.p50.median;
+  const probes = latency.probeHosts?.floor?.length ?? 4;
   if (Number.isFinite(floor)) {
     const x = xOf(floor);
     out.push(
       `<line x1="${x.toFixed(1)}" y1="${axisTop - 6}" x2="${x.toFixed(1)}" y2="${y}" stroke="#000" stroke-dasharray="4 3"/>`,
     );
     out.push(
-      text(x + 4, axisTop - 8, `floor ${fmtMs(floor)}: mkdir + create + rename + 4 probes`, 'font-size="10"'),
+      text(
+        x + 4,
+        axisTop - 8,
+        `floor ${fmtMs(floor)} (default lock dir): mkdir + create + rename + ${probes} probe${probes === 1 ? '' : 's'}`,
+        'font-size="10"',
+      ),
     );
   }
   return { svg: out.join('\n'), bottom: y + 24 };

@@ -1,10 +1,13 @@
-// Item 1 of the bench: failures under contention. N worker processes start together, each takes M
+// Measure 1: failures under contention. N worker processes (worker.mjs) start together, each takes M
 // ports and binds each like a server starting up; this harness collects what every worker held and
-// when, and counts bind failures and duplicate handouts among live holders.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// when, and counts bind failures and duplicate handouts among live holders. portlease's rows run in
+// their lock directory (lock-dirs.mjs): the defaults row sets nothing, the others PORTLEASE_DIR.
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { forkChild } from './fork.mjs';
+import { listLeases } from 'portlease';
+import { forkChild } from '../../shared/fork.mjs';
+import { isPortlease, rowOf } from '../../shared/libraries.mjs';
+import { lockDirFor } from '../../shared/lock-dirs.mjs';
 
 /**
  * Handouts of a port that some other handout of this run still held (from its handout until it
@@ -38,15 +41,23 @@ function overlapsAnother(e, events) {
   return events.some((o) => o !== e && o.port === e.port && o.gotAt < e.heldUntil && e.gotAt < o.heldUntil);
 }
 
-/** Records a lock directory still holds (should be none once every worker has released). */
-function recordsLeft(lockDir) {
-  let count = 0;
-  for (const scope of readdirSync(lockDir)) {
-    for (const entry of readdirSync(join(lockDir, scope))) {
-      count += entry === '.staging' ? readdirSync(join(lockDir, scope, entry)).length : 1;
+/**
+ * Records the workers left behind (should be none once every worker has released): their records in
+ * the lock directory (by pid: the default one is shared with every other portlease user on the host),
+ * plus, in a private directory, anything left in staging.
+ */
+async function recordsLeft(place, pids) {
+  const mine = (await listLeases({ lockDir: place.path })).filter((l) => pids.has(l.pid)).length;
+  if (!place.lockDir) return mine;
+  let staged = 0;
+  for (const scope of readdirSync(place.path)) {
+    try {
+      staged += readdirSync(join(place.path, scope, '.staging')).length;
+    } catch {
+      // No staging directory in this scope.
     }
   }
-  return count;
+  return mine + staged;
 }
 
 /** A run that takes longer than this is abandoned (its workers killed) and reported as an error. */
@@ -57,11 +68,12 @@ const TIMEOUT_MS = 180_000;
  * Resolves to counts, the allocation latencies of every worker, and the wall time.
  */
 export async function runContention({ lib, workers, ports, base, hold = 300, maxDelay = 100 }) {
-  const lockDir = mkdtempSync(join(tmpdir(), 'pl-bench-contention-'));
+  const row = rowOf(lib);
+  const place = isPortlease(lib) ? lockDirFor(row.lockDir, 'contention') : undefined;
   try {
-    const config = { lib, ports, base, lockDir, hold, maxDelay };
+    const config = { adapter: row.adapter, ports, base, hold, maxDelay };
     const children = Array.from({ length: workers }, () =>
-      forkChild('contention-worker.mjs', config, { env: { PORTLEASE_DIR: lockDir } }),
+      forkChild(new URL('./worker.mjs', import.meta.url), config, { env: place?.env ?? {} }),
     );
     let timer;
     const timeout = new Promise((_, reject) => {
@@ -121,11 +133,11 @@ export async function runContention({ lib, workers, ports, base, hold = 300, max
           overlapMs: held.heldUntil - e.gotAt,
         })),
       distinctPorts: new Set(events.map((e) => e.port)).size,
-      recordsLeft: lib === 'portlease' ? recordsLeft(lockDir) : 0,
+      recordsLeft: place ? await recordsLeft(place, new Set(children.map((c) => c.child.pid))) : 0,
       latencies,
       wall,
     };
   } finally {
-    rmSync(lockDir, { recursive: true, force: true });
+    place?.dispose();
   }
 }

@@ -1,12 +1,14 @@
-// Forks bench helper scripts with an IPC channel and a clean environment.
+// Forks the measures' child-process scripts with an IPC channel and a clean environment.
 import { fork } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { now } from './stats.mjs';
 
-export const libDir = dirname(fileURLToPath(import.meta.url));
-
-/** The environment children run with: no inherited PORTLEASE_RANGE, so the default range applies. */
+/**
+ * The environment children run with: no inherited PORTLEASE_RANGE or PORTLEASE_DIR, so portlease
+ * resolves its default range and its default lock directory as a user's process would, unless the
+ * measure sets one on purpose in `extra`.
+ */
 export function childEnv(extra = {}) {
   const env = { ...process.env, ...extra };
   delete env.PORTLEASE_RANGE;
@@ -15,11 +17,14 @@ export function childEnv(extra = {}) {
 }
 
 /**
- * Forks `lib/<script>` with a JSON argument. `next(type)` resolves with the next message of that type;
- * `exited` with { code, signal }. A child that exits early rejects pending waits.
+ * Forks the script at `url` (a measure's own `new URL('./child.mjs', import.meta.url)`) with a JSON
+ * argument. `next(type)` resolves with the next message of that type; `exited` with
+ * { code, signal, at }. A child that exits early rejects pending waits.
  */
-export function forkChild(script, arg, { execArgv = [], env = {} } = {}) {
-  const child = fork(join(libDir, script), [JSON.stringify(arg)], {
+export function forkChild(url, arg, { execArgv = [], env = {} } = {}) {
+  const path = fileURLToPath(url);
+  const script = basename(path);
+  const child = fork(path, [JSON.stringify(arg)], {
     env: childEnv(env),
     execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

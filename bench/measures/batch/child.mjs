@@ -9,7 +9,8 @@ async function loader(lib) {
       const { leasePorts } = await import('portlease');
       return async (n) => {
         const t0 = performance.now();
-        const leases = await leasePorts(n, { lockDir: config.lockDir, owner: 'bench batch' });
+        // The defaults: no lockDir option, no PORTLEASE_DIR (fork.mjs's childEnv drops it).
+        const leases = await leasePorts(n, { owner: 'bench batch' });
         const ms = performance.now() - t0;
         for (const lease of leases) lease.releaseSync();
         return ms;

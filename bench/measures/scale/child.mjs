@@ -1,4 +1,4 @@
-// The measuring process of the scale measure (see latency.mjs runScale): on each "measure" message it
+// The measuring process of the scale measure (see measure.mjs): on each "measure" message it
 // leases and releases `iterations` times in its lock directory and range, and replies with the
 // per-call times. Between messages the parent changes how many leases other processes hold there.
 import { leasePort } from 'portlease';

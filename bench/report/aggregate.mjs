@@ -1,10 +1,30 @@
 // Turns the raw per-repeat results of run.mjs into medians with spread (min–max over repeats) and the
 // ratios the report shows: to get-port in the same run and to the floor.
-import { spread } from './stats.mjs';
+import { rowOf } from '../shared/libraries.mjs';
+import { spread } from '../shared/stats.mjs';
 
 const pick = (runs, fn) => runs.map(fn).filter((v) => v !== undefined);
 
-/** { [lib]: { [scale "WxP"]: { attempts, failures, failurePct, duplicates, foreign, p50, p99, wall } } } */
+/** Per repeat, `field` of `run` over get-port's in the same repeat and scale (NaN without one). */
+function contentionRatios(runs, cellRuns, field) {
+  return spread(
+    cellRuns.map((run) => {
+      const ref = runs.find(
+        (r) =>
+          r.lib === 'get-port' &&
+          r.repeat === run.repeat &&
+          r.workers === run.workers &&
+          r.ports === run.ports,
+      );
+      return ref?.[field] ? run[field] / ref[field] : Number.NaN;
+    }),
+  );
+}
+
+/**
+ * { [lib]: { [scale "WxP"]: { attempts, failures, failurePct, duplicates, foreign, p50, p90, p99,
+ * p50VsGetPort, p90VsGetPort, wall } } }; the ratios are paired per repeat.
+ */
 export function aggregateContention(contention) {
   const out = {};
   for (const run of contention.runs) {
@@ -26,7 +46,10 @@ export function aggregateContention(contention) {
         allocErrors: spread(pick(runs, (r) => r.allocErrors)),
         recordsLeft: Math.max(...runs.map((r) => r.recordsLeft)),
         p50: spread(pick(runs, (r) => r.p50)),
+        p90: spread(pick(runs, (r) => r.p90)),
         p99: spread(pick(runs, (r) => r.p99)),
+        p50VsGetPort: contentionRatios(contention.runs, runs, 'p50'),
+        p90VsGetPort: contentionRatios(contention.runs, runs, 'p90'),
         wall: spread(pick(runs, (r) => r.wall)),
       };
     }
@@ -44,14 +67,29 @@ function pairedRatio(runs, key, refKey, field = 'p50') {
   );
 }
 
-/** Per subject: p50, p99, cold and release spreads, and p50 ratios to get-port and to the floor. */
+/** The floor a subject is compared with: the one measured in its lock directory. */
+export function floorKeyOf(key) {
+  if (key.startsWith('floor')) return key;
+  let place = 'defaults';
+  try {
+    place = rowOf(key).lockDir ?? 'defaults';
+  } catch {
+    // A key of an older results.json: its lock directory is in its name.
+  }
+  return place === 'defaults' ? 'floor' : `floor-${place}`;
+}
+
+/**
+ * Per subject: p50, p99, cold and release spreads, and p50 ratios to get-port and to the floor in its
+ * lock directory; per floor, its parts and the hosts a lease probed.
+ */
 export function aggregateLatency(latency) {
   const runs = latency.runs;
   const keys = Object.keys(runs[0]?.byKey ?? {});
   const out = {};
   for (const key of keys) {
     const floor = key.startsWith('floor');
-    const floorKey = key.endsWith('-tmpfs') ? 'floor-tmpfs' : 'floor';
+    const floorKey = floorKeyOf(key);
     out[key] = {
       p50: spread(pick(runs, (r) => r.byKey[key]?.p50)),
       p99: spread(pick(runs, (r) => r.byKey[key]?.p99)),
@@ -67,11 +105,18 @@ export function aggregateLatency(latency) {
       cpuVsFloor: floor ? spread([]) : pairedRatio(runs, key, floorKey, 'cpuPerCall'),
     };
   }
-  const parts = {};
-  for (const name of Object.keys(runs[0]?.byKey.floor?.parts ?? {})) {
-    parts[name] = spread(pick(runs, (r) => r.byKey.floor.parts[name]?.p50));
+  const floorParts = {};
+  const probeHosts = {};
+  const steps = {};
+  for (const key of keys.filter((k) => k.startsWith('floor'))) {
+    floorParts[key] = {};
+    for (const name of Object.keys(runs[0].byKey[key].parts ?? {})) {
+      floorParts[key][name] = spread(pick(runs, (r) => r.byKey[key]?.parts[name]?.p50));
+    }
+    probeHosts[key] = runs[0].byKey[key].probeHosts;
+    steps[key] = runs[0].byKey[key].steps;
   }
-  return { bySubject: out, floorParts: parts };
+  return { bySubject: out, floorParts, probeHosts, steps };
 }
 
 /** The empty directory's figure in one scale run: the mean of the segments before and after the holders. */
@@ -107,5 +152,18 @@ export function aggregateCrash(crash) {
     recoveredMs: spread(crash.runs.map((r) => r.recoveredMs)),
     exitSeenMs: spread(crash.runs.map((r) => r.exitSeenMs)),
     failedAttempts: spread(crash.runs.map((r) => r.failedAttempts)),
+  };
+}
+
+const has = (part) => part && (part.runs ? part.runs.length > 0 : Object.keys(part).length > 0);
+
+/** Every measure's aggregate from the raw results (the run's, or a results.json's on --render). */
+export function aggregateAll(raw) {
+  return {
+    contention: has(raw.contention) ? aggregateContention(raw.contention) : undefined,
+    latency: has(raw.latency) ? aggregateLatency(raw.latency) : undefined,
+    scale: has(raw.scale) ? aggregateScale(raw.scale) : undefined,
+    batch: has(raw.batch) ? raw.batch : undefined,
+    crash: has(raw.crash) ? aggregateCrash(raw.crash) : undefined,
   };
 }

@@ -1,20 +1,21 @@
-// Item 5 of the bench: crash recovery. A victim process leases every port of a small range; it is
-// killed with SIGKILL (no exit handler runs, its records stay behind); this process then calls
-// leasePort on that range in a loop and times the first success after the kill.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Measure 5: crash recovery. A victim process (the lease holder) leases every port of a small range;
+// it is killed with SIGKILL (no exit handler runs, its records stay behind); this process then calls
+// leasePort on that range in a loop and times the first success after the kill. In a private lock
+// directory on the default one's filesystem, so the planted dead records touch no one else.
 import { setImmediate as tick } from 'node:timers/promises';
 import { leasePort } from 'portlease';
-import { forkChild } from './fork.mjs';
-import { now } from './stats.mjs';
+import { forkChild } from '../../shared/fork.mjs';
+import { privateBesideDefault } from '../../shared/lock-dirs.mjs';
+import { now } from '../../shared/stats.mjs';
+
+const LEASE_HOLDER = new URL('../../shared/lease-holder.mjs', import.meta.url);
 
 /** One kill-and-recover cycle. Times are in ms from the kill() call. */
 export async function runCrash({ range }) {
-  const lockDir = mkdtempSync(join(tmpdir(), 'pl-bench-crash-'));
+  const { dir: lockDir, dispose } = privateBesideDefault('crash');
   try {
     const size = range[1] - range[0] + 1;
-    const victim = forkChild('holder.mjs', { count: size, range, lockDir });
+    const victim = forkChild(LEASE_HOLDER, { count: size, range, lockDir });
     await victim.next('ready');
     let heldBefore = false;
     try {
@@ -41,6 +42,6 @@ export async function runCrash({ range }) {
     const exit = await victim.exited;
     return { size, heldBefore, recoveredMs, failedAttempts, exitSeenMs: exit.at - killedAt };
   } finally {
-    rmSync(lockDir, { recursive: true, force: true });
+    dispose();
   }
 }

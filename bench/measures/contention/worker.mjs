@@ -1,12 +1,14 @@
-// One contention worker (forked by contention.mjs): takes `ports` ports one after another with the
+// One contention worker (forked by measure.mjs): takes `ports` ports one after another with the
 // library under test and binds each like a starting server, after a random 0–100 ms delay, holding
 // it `hold` ms. Reports every handout to the harness, which looks for collisions across workers.
 import { createServer } from 'node:net';
-import { loadAllocator } from './libraries.mjs';
-import { now } from './stats.mjs';
+import { loadAllocator } from '../../shared/libraries.mjs';
+import { now } from '../../shared/stats.mjs';
 
 const config = JSON.parse(process.argv[2]);
-const allocate = await loadAllocator(config.lib, config);
+// Several ports are held at once here: a library that can only release all (the drop-in) keeps
+// them until the worker is done, as its users' processes do.
+const allocate = await loadAllocator(config.adapter, { base: config.base, releaseEach: false });
 
 function bind(port) {
   return new Promise((resolve) => {
@@ -54,6 +56,7 @@ async function run() {
     pending.push(serve(event, got.release));
   }
   await Promise.all(pending);
+  await allocate.finish?.();
   return { events, latencies, allocErrors };
 }
 

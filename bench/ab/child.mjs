@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { summarize } from './stats.mjs';
+import { summarize } from '../shared/stats.mjs';
 
 const config = JSON.parse(process.argv[2]);
 const { leasePort } = await import(pathToFileURL(config.module).href);

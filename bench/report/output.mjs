@@ -2,19 +2,21 @@
 // (`node bench/run.mjs --render DIR`, after a change to the report's wording, without measuring again).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { aggregateAll } from './aggregate.mjs';
 import { renderChart } from './chart.mjs';
-import { renderReport } from './report.mjs';
+import { renderReport } from './markdown.mjs';
+import { e2eMarkdown } from './sections/e2e.mjs';
 import { evaluateTargets, targetsTable } from './targets.mjs';
 
 function render(outDir, { meta, agg, e2e, errors }) {
   const targets = evaluateTargets(agg, meta);
-  const sections = [['Targets', targetsTable(targets)]];
+  const sections = [['Targets', targetsTable(targets, meta)]];
   if (meta.measures.includes('e2e')) {
     const body = !e2e
       ? 'failed: see the errors below'
       : e2e.skipped
         ? `skipped: ${e2e.skipped}`
-        : e2e.markdown;
+        : e2eMarkdown(e2e);
     sections.push(['6. End to end: the Playwright example', body]);
   }
   if (errors.length) {
@@ -33,7 +35,11 @@ export function writeOutputs(outDir, results) {
   return targets;
 }
 
-/** Re-renders RESULTS.md and chart.svg of `dir` from its results.json. */
+/**
+ * Re-renders RESULTS.md and chart.svg of `dir` from its results.json, aggregating its raw figures
+ * anew (so a change to the aggregation shows too).
+ */
 export function rerender(dir) {
-  return render(dir, JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')));
+  const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+  return render(dir, { ...results, agg: aggregateAll(results.raw) });
 }

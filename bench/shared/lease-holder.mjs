@@ -1,5 +1,6 @@
-// A process that leases `count` ports with leasePorts and holds them until it is disconnected or
-// killed: the "other processes" of the scale measure and the victim of the crash-recovery measure.
+// The lease holder: a process that leases `count` ports with leasePorts and holds them until it is
+// disconnected or killed: the "other processes" of the scale measure and the victim of the crash
+// measure (both fork this file).
 import { leasePorts } from 'portlease';
 
 const config = JSON.parse(process.argv[2]);

@@ -1,20 +1,21 @@
-// Item 6 of the bench: the examples/playwright suite end to end (Chromium, a server per worker).
+// Measure 6: the examples/playwright suite end to end (Chromium, a server per worker).
 //   portlease     2 shards at once on this host, 4 workers each, every worker's server on a leased port
 //   fixed alone   the whole suite once, 4 workers, servers on a fixed base + parallelIndex, nothing else
 //   fixed shards  the fixed-port suite as 2 shards at once (what portlease exists to fix)
 //   portlease alone  the whole suite once, 4 workers, leased ports: the cost of leasing itself
 // Wall time is from spawning the shard(s) until the last exits. Fixed ports come from the bench's
-// free zone (NAIVE_BASE_PORT, the switch examples/playwright/tests/fixtures.ts offers).
+// free zone (NAIVE_BASE_PORT, the switch examples/playwright/tests/fixtures.ts offers). portlease
+// runs with its defaults (no PORTLEASE_DIR), as a user's suite does. The tables: report/e2e.mjs.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { childEnv } from './fork.mjs';
-import { fmtMs, fmtSpreadMs, spread } from './stats.mjs';
+import { fmtMs } from '../../report/format.mjs';
+import { childEnv } from '../../shared/fork.mjs';
 
-const example = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'playwright');
+const example = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'playwright');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function playwrightCli() {
@@ -85,7 +86,7 @@ function runOne(cli, work, name, args, env) {
 export async function runVariant(cli, variant, fixedBase) {
   const work = mkdtempSync(join(tmpdir(), 'pl-bench-e2e-'));
   try {
-    const env = { PORTLEASE_DIR: join(work, 'locks'), CHROMIUM_PATH: CHROMIUM };
+    const env = { CHROMIUM_PATH: CHROMIUM };
     if (variant.startsWith('fixed')) env.NAIVE_BASE_PORT = String(fixedBase);
     const shards = variant.endsWith('alone') ? [[]] : [['--shard=1/2'], ['--shard=2/2']];
     const started = performance.now();
@@ -111,7 +112,7 @@ export async function runVariant(cli, variant, fixedBase) {
 
 /**
  * Runs the four variants `repeats` times (interleaved). `fixedBase`: 4 free ports for the fixed
- * variants. Resolves to { skipped } or { markdown, summary, runs }.
+ * variants. Resolves to { skipped } or { variants, repeats, runs }.
  */
 export async function runE2E({ quick, repeats = 3, fixedBase, log }) {
   if (quick) return { skipped: 'not run with --quick (about 1 min more); run the full bench' };
@@ -129,46 +130,5 @@ export async function runE2E({ quick, repeats = 3, fixedBase, log }) {
       );
     }
   }
-  const rows = variants.map((variant) => {
-    const mine = runs.filter((r) => r.variant === variant);
-    const wall = spread(mine.map((r) => r.wall));
-    return {
-      variant,
-      wall,
-      passed: mine.map((r) => r.passed),
-      failed: mine.map((r) => r.failed),
-      ok: mine.filter((r) => r.ok).length,
-      n: mine.length,
-    };
-  });
-  const what = {
-    portlease: '2 shards at once × 4 workers, leased ports',
-    'fixed alone': 'whole suite once × 4 workers, fixed base + parallelIndex, nothing else running',
-    'fixed shards': '2 shards at once × 4 workers, fixed base + parallelIndex',
-    'portlease alone': 'whole suite once × 4 workers, leased ports, nothing else running',
-  };
-  const base = rows.find((r) => r.variant === 'fixed alone').wall.median;
-  const markdown = [
-    `examples/playwright (10 tests: 8 on a per-worker server, 2 on the run's webServer; Chromium), ${repeats} repeat${repeats > 1 ? 's' : ''} per variant, interleaved.`,
-    '',
-    '| variant | what | wall time | vs fixed alone | tests passed / failed per repeat | runs exiting 0 |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map(
-      (r) =>
-        `| ${r.variant} | ${what[r.variant]} | ${fmtSpreadMs(r.wall)} | ${(r.wall.median / base).toFixed(2)}× | ${r.passed.map((p, i) => `${p}/${r.failed[i]}`).join(', ')} | ${r.ok} of ${r.n} |`,
-    ),
-  ];
-  for (const variant of variants) {
-    const failures = [...new Set(runs.filter((r) => r.variant === variant).flatMap((r) => r.failures))];
-    if (failures.length === 0) continue;
-    markdown.push(
-      '',
-      `Failures of ${variant}:`,
-      '',
-      ...failures.slice(0, 6).map((f) => `- ${f.replace(/\|/g, '\\|')}`),
-    );
-  }
-  const pl = rows[0];
-  const summary = `portlease 2 shards ${fmtMs(pl.wall.median)} vs fixed alone ${fmtMs(base)}`;
-  return { markdown: markdown.join('\n'), summary, runs };
+  return { variants, repeats, runs };
 }
