@@ -73,7 +73,7 @@ test('an unwritable lock directory gives LOCK_DIR_UNWRITABLE, not a hang or a cr
   });
   assert.match(
     result.stdout,
-    /^LOCK_DIR_UNWRITABLE: Cannot write to lock directory .*permission was denied/,
+    /^LOCK_DIR_UNWRITABLE: \[LOCK_DIR_UNWRITABLE\] Cannot write to lock directory .*permission was denied/,
     result.stderr,
   );
   assert.match(result.stdout, /PORTLEASE_DIR/);
