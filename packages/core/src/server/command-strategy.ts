@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { PortleaseError } from '../errors.js';
-import { isAlive, signalTree, treeOf } from './process-tree.js';
+import { isAlive, type Member, signalTree, treeOf } from './process-tree.js';
 import { delay, reachableHost } from './ready.js';
 import type { OutputBuffer, Strategy } from './strategy.js';
 import type { StartServerOptions } from './types.js';
@@ -58,6 +58,8 @@ export function startCommand(
 
   let ended: string | undefined;
   let appPid: number | undefined;
+  /** The command as first seen (pid and start time), so a reused pid is never taken for it. */
+  let app: Member | undefined;
   const exited = new Promise<void>((resolve) => {
     supervisor.once('exit', (code, signal) => {
       ended ??= signal ? `was killed by ${signal}` : `exited with code ${code}`;
@@ -77,6 +79,7 @@ export function startCommand(
     const newline = report.indexOf('\n');
     if (newline !== -1 && appPid === undefined) {
       appPid = (JSON.parse(report.slice(0, newline)) as { pid?: number }).pid;
+      if (appPid !== undefined) app = treeOf(appPid).find((member) => member.pid === appPid);
     }
   });
   lifeline.on('error', () => {});
@@ -103,13 +106,11 @@ export function startCommand(
       }
       // The supervisor is gone. If it died without stopping the command (SIGKILL), the command and
       // what it started still run, orphaned: stop them here, with the same grace.
-      if (appPid !== undefined) {
-        const tree = treeOf(appPid);
-        if (tree.some(isAlive)) {
-          signalTree(tree, appPid, 'SIGTERM');
-          if (!(await treeGone(tree, stopTimeout))) signalTree(tree, appPid, 'SIGKILL');
-          await treeGone(tree, 1000);
-        }
+      if (app !== undefined && isAlive(app)) {
+        const tree = treeOf(app.pid);
+        signalTree(tree, app.pid, 'SIGTERM');
+        if (!(await treeGone(tree, stopTimeout))) signalTree(tree, app.pid, 'SIGKILL');
+        await treeGone(tree, 1000);
       }
       // Only a free port may be released: something the tree tracking missed still serves on it.
       const deadline = performance.now() + 2000;
