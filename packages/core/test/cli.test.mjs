@@ -48,7 +48,7 @@ test('run: forwards SIGTERM to the command and releases its ports', async () => 
 test('run: a bad option is a clear usage error with exit code 2', async () => {
   const result = await runNode([cli, 'run', '--count', 'many', '--', 'true']);
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /--count must be 1 to 1000.*INVALID_OPTIONS/);
+  assert.match(result.stderr, /^portlease: \[INVALID_OPTIONS\] --count must be 1 to 1000/);
   const missing = await runNode([cli, 'run']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /needs a command/);

@@ -2,9 +2,10 @@ import { accessSync, constants, lstatSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { PortleaseError } from '../errors.js';
 import { ensureLockDir } from '../lock-dir.js';
-import { DEFAULT_HOSTS, resolveOptions } from '../options.js';
+import { DEFAULT_HOSTS, parseRange, resolveOptions } from '../options.js';
 import { ephemeralRange, reservedPorts, UNSAFE_PORTS } from '../ports.js';
-import { has, last, parseFlags, usageError } from './args.js';
+import { has, lockDirOption, parseCommand, text } from './args.js';
+import { DOCTOR_HELP } from './help.js';
 
 function familyAvailable(host: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -20,16 +21,24 @@ function familyAvailable(host: string): Promise<boolean> {
  * effective range and the probe addresses. Exits 1 if something would stop leasing.
  */
 export async function doctor(args: string[]): Promise<number> {
-  const parsed = parseFlags(args, ['lock-dir', 'range', 'json']);
-  if (parsed.rest.length) throw usageError(`unexpected argument ${parsed.rest[0]}`);
-  const lockDir = last(parsed, 'lock-dir');
-  const range = last(parsed, 'range');
+  const parsed = parseCommand(args, {
+    'lock-dir': { type: 'string' },
+    range: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (parsed.help) {
+    process.stdout.write(DOCTOR_HELP);
+    return 0;
+  }
+  const { lockDir } = lockDirOption(parsed);
+  const range = text(parsed, 'range');
   const report: Record<string, unknown> = { node: process.version, platform: process.platform };
   let ok = true;
   try {
-    const options = resolveOptions(lockDir === undefined ? {} : { lockDir }, {
-      ...process.env,
-      ...(range === undefined ? {} : { PORTLEASE_RANGE: range }),
+    // --range is passed as the range option, not as PORTLEASE_RANGE, so its errors name --range.
+    const options = resolveOptions({
+      ...(lockDir === undefined ? {} : { lockDir }),
+      ...(range === undefined ? {} : { range: parseRange(range, '--range') }),
     });
     report.lockDir = options.lockDir;
     report.lockDirSource = lockDir ? '--lock-dir' : process.env.PORTLEASE_DIR ? 'PORTLEASE_DIR' : 'default';

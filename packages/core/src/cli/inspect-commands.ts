@@ -1,11 +1,17 @@
 import { collectGarbage, listLeases } from '../inspect.js';
-import { has, last, parseFlags, usageError } from './args.js';
+import { has, lockDirOption, type Parsed, parseCommand } from './args.js';
+import { GC_HELP, LIST_HELP } from './help.js';
+import { printable } from './printable.js';
 
-function lockDirOption(args: string[], extra: string[] = []) {
-  const parsed = parseFlags(args, ['lock-dir', 'json', ...extra]);
-  if (parsed.rest.length) throw usageError(`unexpected argument ${parsed.rest[0]}`);
-  const lockDir = last(parsed, 'lock-dir');
-  return { parsed, options: lockDir === undefined ? {} : { lockDir } };
+const OPTIONS = { 'lock-dir': { type: 'string' }, json: { type: 'boolean' } } as const;
+
+function parse(args: string[], help: string): { parsed: Parsed; options: { lockDir?: string } } | undefined {
+  const parsed = parseCommand(args, OPTIONS);
+  if (parsed.help) {
+    process.stdout.write(help);
+    return undefined;
+  }
+  return { parsed, options: lockDirOption(parsed) };
 }
 
 function age(from: Date | undefined): string {
@@ -18,7 +24,9 @@ function age(from: Date | undefined): string {
 
 /** `portlease list [--json]`: every lease with port, status, age, pid and owner label. */
 export async function list(args: string[]): Promise<number> {
-  const { parsed, options } = lockDirOption(args);
+  const command = parse(args, LIST_HELP);
+  if (!command) return 0;
+  const { parsed, options } = command;
   const leases = await listLeases(options);
   if (has(parsed, 'json')) {
     process.stdout.write(`${JSON.stringify(leases, null, 2)}\n`);
@@ -28,12 +36,13 @@ export async function list(args: string[]): Promise<number> {
     process.stdout.write('no leases\n');
     return 0;
   }
+  // Labels are written by whoever leased: escaped, so they cannot forge rows or drive the terminal.
   const rows = leases.map((l) => [
     String(l.port),
     l.status,
     age(l.createdAt),
     l.pid === undefined ? '?' : String(l.pid),
-    l.owner ?? `(record ${l.problem})`,
+    l.owner === undefined ? `(record ${l.problem})` : printable(l.owner),
   ]);
   const header = ['PORT', 'STATUS', 'AGE', 'PID', 'OWNER'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
@@ -48,7 +57,9 @@ export async function list(args: string[]): Promise<number> {
 
 /** `portlease gc [--json]`: removes what dead owners left. */
 export async function gc(args: string[]): Promise<number> {
-  const { parsed, options } = lockDirOption(args);
+  const command = parse(args, GC_HELP);
+  if (!command) return 0;
+  const { parsed, options } = command;
   const result = await collectGarbage(options);
   if (has(parsed, 'json')) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
@@ -56,7 +67,7 @@ export async function gc(args: string[]): Promise<number> {
       `removed ${result.stale} stale record(s), ${result.staged} staged leftover(s), ${result.empty} empty port dir(s)\n`,
     );
     for (const path of result.unknown)
-      process.stdout.write(`left alone (not written by portlease): ${path}\n`);
+      process.stdout.write(`left alone (not written by portlease): ${printable(path)}\n`);
   }
   return 0;
 }

@@ -2,27 +2,9 @@ import { readFileSync } from 'node:fs';
 import { PortleaseError } from '../errors.js';
 import { doctor } from './doctor.js';
 import { get, hold } from './get.js';
+import { HELP } from './help.js';
 import { gc, list } from './inspect-commands.js';
 import { run } from './run.js';
-
-const HELP = `portlease — free TCP ports that stay unique across processes, workers and CI shards
-
-Usage:
-  portlease run [--count N | --name api --name web] [lease options] -- <command…>
-      Lease ports, run the command with PORT (PORT_API, PORT_WEB, …, PORTLEASE_PORTS) set and
-      {port} / {port:api} replaced in its arguments; release when it exits; exit with its code.
-  portlease get [--count N | --name api …] [--json] [--hold-pid PID] [lease options]
-      Print ports held until PID exits (default: the calling shell). Names print PORT_API=… lines.
-  portlease list [--json]      Every lease: port, alive or stale, age, pid, owner label.
-  portlease gc [--json]        Remove records of dead owners and crash leftovers.
-  portlease doctor [--json]    Lock directory checks, ephemeral range, effective range.
-
-Lease options:
-  --range A-B          inclusive range (default: PORTLEASE_RANGE, else 10000 up to the ephemeral range)
-  --exclude P[,P…]     ports never to hand out
-  --owner LABEL        label shown by \`portlease list\`
-  --lock-dir DIR       lock directory (default: PORTLEASE_DIR, else a private per-user directory)
-`;
 
 function version(): string {
   try {

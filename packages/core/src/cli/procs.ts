@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-/** Fields of /proc/<pid>/stat (Linux), parsed after the last `)` as the command name may hold any byte. */
+/** Fields of /proc/<pid>/stat (Linux) from the state on, parsed after the last `)` as the command name may hold any byte. */
 function statFields(pid: number): string[] | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -15,7 +15,7 @@ export function startTime(pid: number): string | undefined {
   return statFields(pid)?.[19];
 }
 
-function parentOf(pid: number): number | undefined {
+export function parentOf(pid: number): number | undefined {
   const ppid = Number(statFields(pid)?.[1]);
   return ppid > 0 ? ppid : undefined;
 }
@@ -30,39 +30,87 @@ function commandOf(pid: number): string[] {
 
 const PACKAGE_MANAGER = /(^|[\\/])(npm|npx|pnpm|pnpx|yarn|bun|bunx)(-cli)?(\.c?js)?$/;
 
+/**
+ * npm, npx, pnpm, yarn or bun. npm sets its process title (`npm exec portlease get`, `npm run e2e`),
+ * which replaces its whole command line with one space-separated string, so the first word of each of
+ * the first arguments is what is matched (`node …/npx-cli.js`, `pnpm`, `npm exec …`).
+ */
 function isPackageManager(pid: number): boolean {
   return commandOf(pid)
     .slice(0, 3)
-    .some((arg) => PACKAGE_MANAGER.test(arg));
+    .some((arg) => PACKAGE_MANAGER.test(arg.split(' ')[0] as string));
 }
 
+const SHELL = /(^|\/)(sh|bash|dash|zsh|ksh|mksh|ash)$/;
+
+/**
+ * `sh -c "<one simple command>"`, as npm, npx and `child_process.exec` run a command: the shell only
+ * waits for that command and exits with it. A script with shell syntax beyond words and quotes
+ * (`eval "$(portlease get)" && playwright test`) is the user's script: its shell lives while it runs.
+ */
 function isShellWrapper(pid: number): boolean {
-  const [shell, flag] = commandOf(pid);
-  return !!shell && /(^|\/)(sh|bash|dash|zsh)$/.test(shell) && flag === '-c';
+  const [shell, flag, script, ...more] = commandOf(pid);
+  return (
+    !!shell &&
+    SHELL.test(shell) &&
+    flag === '-c' &&
+    script !== undefined &&
+    !/[;&|<>$`(){}\n]/.test(script) &&
+    more.length <= 1
+  );
 }
 
 /**
- * The process `portlease get` should hold ports for by default: the calling shell. Package-manager
- * wrappers between it and us (`npx portlease get` runs under npm and a `sh -c`) exit at once, so they
- * are skipped on Linux, where their command lines can be read.
+ * A forked copy of its parent shell (`$(…)`, `( … )`): same program, same command line. It exits as
+ * soon as the command substitution is done, so it is not the process a user means.
  */
-export function callingShell(): number {
-  let pid = process.ppid;
-  for (let depth = 0; depth < 6; depth++) {
-    const parent = parentOf(pid);
-    if (parent === undefined) break;
-    if (isPackageManager(pid) || (isShellWrapper(pid) && isPackageManager(parent))) pid = parent;
-    else break;
-  }
-  return pid;
+function isSubshell(pid: number, parent: number): boolean {
+  const own = commandOf(pid);
+  const [program] = own;
+  return program !== undefined && SHELL.test(program) && own.join('\0') === commandOf(parent).join('\0');
 }
 
-/** Whether `pid` is alive and (where known) still the process that had `start` as its start time. */
+/**
+ * The process `portlease get` holds ports for by default: the shell (or CI step, or program) that
+ * ran it. Wrappers between it and us exit as soon as we do, so they are skipped on Linux, where their
+ * command lines can be read: npm/npx/pnpm/yarn/bun, the `sh -c "<command>"` they run a command in, and
+ * `$(…)` subshells. Returns the wrappers too, so `get` can refuse an explicit `--hold-pid` of one.
+ */
+export function callingShell(): { pid: number; wrappers: number[] } {
+  let pid = process.ppid;
+  const wrappers: number[] = [];
+  for (let depth = 0; depth < 8; depth++) {
+    const parent = parentOf(pid);
+    if (parent === undefined || parent === 1) break;
+    if (isPackageManager(pid) || isShellWrapper(pid) || isSubshell(pid, parent)) {
+      wrappers.push(pid);
+      pid = parent;
+    } else break;
+  }
+  return { pid, wrappers };
+}
+
+/** The process's ancestors, nearest first (Linux; empty elsewhere). */
+export function ancestors(pid = process.pid): number[] {
+  const found: number[] = [];
+  for (let current = parentOf(pid); current !== undefined && found.length < 64; current = parentOf(current)) {
+    found.push(current);
+  }
+  return found;
+}
+
+/**
+ * Whether `pid` is alive and (where known) still the process that had `start` as its start time. A
+ * zombie (exited, not yet reaped by its parent) is dead: `kill(pid, 0)` succeeds on it, so its state
+ * is read from /proc/<pid>/stat (`Z`; `X` is a dying process).
+ */
 export function isSameProcessAlive(pid: number, start: string | undefined): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const fields = statFields(pid);
+  if (fields && (fields[0] === 'Z' || fields[0] === 'X')) return false;
   return start === undefined || startTime(pid) === start;
 }

@@ -1,15 +1,33 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { leasePorts } from '../allocator.js';
-import { envName, LEASE_FLAGS, leaseOptions, parseFlags, portNames, usageError } from './args.js';
+import { envName, LEASE_OPTIONS, leaseOptions, parseCommand, portNames, usageError } from './args.js';
+import { RUN_HELP } from './help.js';
+
+/**
+ * Signals passed on to the command. The command runs in our process group, in the terminal's
+ * foreground, so that it can read the terminal and a CI runner's group kill reaches it. Ctrl-C
+ * (SIGINT) and Ctrl-\ (SIGQUIT) come from the terminal to that whole group, and a `kill -INT -PGID`
+ * too: the command already has them, and passing them on would deliver them twice (a second Ctrl-C
+ * means "force quit" to many servers). SIGTERM and SIGHUP are what process managers, `timeout` and
+ * `kill PID` send to one pid: those are passed on. (Which process sent a signal, and to whom, is not
+ * visible to a Node process, so the rule goes by the signal.)
+ */
+const FORWARDED = ['SIGTERM', 'SIGHUP'] as const;
+/** Not passed on (the group already has them), but they must not end us before the command. */
+const GROUP_SIGNALS = ['SIGINT', 'SIGQUIT'] as const;
 
 /**
  * `portlease run [--count N | --name api --name web] [--range A-B] -- <command…>`: leases the ports,
  * runs the command with PORT (and PORT_API, …) set and `{port}` / `{port:api}` substituted in its
- * arguments, forwards signals, releases the ports when it ends and exits with its code.
+ * arguments, passes signals on, releases the ports when it ends and exits with its code.
  */
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseFlags(args, LEASE_FLAGS);
+  const parsed = parseCommand(args, LEASE_OPTIONS, { command: true });
+  if (parsed.help) {
+    process.stdout.write(RUN_HELP);
+    return 0;
+  }
   const [command, ...commandArgs] = parsed.rest;
   if (command === undefined) throw usageError('portlease run needs a command after --');
   const { count, names } = portNames(parsed);
@@ -30,12 +48,11 @@ export async function run(args: string[]): Promise<number> {
     });
 
   const child = spawn(fill(command), commandArgs.map(fill), { stdio: 'inherit', env });
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => {
-    const handler = forward(signal);
-    process.on(signal, handler);
-    return [signal, handler] as const;
-  });
+  const handlers = [
+    ...FORWARDED.map((signal) => [signal, () => child.kill(signal)] as const),
+    ...GROUP_SIGNALS.map((signal) => [signal, () => {}] as const),
+  ];
+  for (const [signal, handler] of handlers) process.on(signal, handler);
   const code = await new Promise<number>((resolve) => {
     child.once('error', (error) => {
       process.stderr.write(`portlease run: cannot start ${JSON.stringify(command)}: ${error.message}\n`);

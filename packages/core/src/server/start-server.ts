@@ -1,105 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { leasePort } from '../allocator.js';
 import { PortleaseError } from '../errors.js';
 import type { PortLease } from '../lease.js';
-import type { LeaseOptions } from '../options.js';
+import { startCommand } from './command-strategy.js';
+import { startInProcess } from './in-process-strategy.js';
 import { delay, reachableHost, urlFor } from './ready.js';
+import { OutputBuffer, type Strategy } from './strategy.js';
+import type { RunningServer, StartServerOptions } from './types.js';
+import { validateServerOptions } from './validate.js';
 
-/** What an in-process `start` function may return to be stopped later. */
-export type Stoppable =
-  | (() => unknown)
-  | { close(callback?: (error?: Error) => void): unknown }
-  | { stop(): unknown }
-  | undefined
-  | null
-  // biome-ignore lint/suspicious/noConfusingVoidType: a start function may return nothing at all.
-  | void;
-
-/**
- * How to start a server on a leased port. Give `command` (a child process) or `start` (in process).
- *
- * @example
- * ```ts
- * // A child process: the port arrives as $PORT and wherever "{port}" appears in the arguments.
- * const api = await startServer({ command: ['node', 'server.js', '--port', '{port}'] });
- * await fetch(`${api.url}/health`);
- * await api.stop(); // stops the whole process tree, then releases the port
- *
- * // In process:
- * const web = await startServer({ start: (port) => http.createServer(handler).listen(port) });
- * ```
- */
-export interface StartServerOptions {
-  /**
-   * The server command: an argv array (no shell), or a string run by the shell. `{port}` in it is
-   * replaced by the port.
-   */
-  command?: string | readonly string[];
-  /** In-process alternative to `command`: start listening on `port`; return how to stop. */
-  start?: (port: number) => Stoppable | Promise<Stoppable>;
-  /** Use this port instead of leasing one (the caller keeps ownership of it). */
-  port?: number;
-  /** Options for leasing the port when `port` is not given. */
-  lease?: LeaseOptions;
-  /** Environment variable(s) that receive the port. Default `PORT`. */
-  portEnv?: string | readonly string[];
-  /** Extra environment for the command (merged over `process.env`). */
-  env?: Readonly<Record<string, string | undefined>>;
-  cwd?: string;
-  /**
-   * Hosts to check for readiness, in order; the first that accepts a connection makes `url`.
-   * Default `['127.0.0.1', '::1']`.
-   */
-  hosts?: readonly string[];
-  /** Milliseconds to wait for the server to accept connections. Default 30000. */
-  readyTimeout?: number;
-  /** Milliseconds between SIGTERM and SIGKILL when stopping. Default 5000. */
-  stopTimeout?: number;
-  /** Copy the server's output to this process's stderr as it comes. Default false (kept for errors). */
-  log?: boolean;
-  /** A name for messages. Default: the command. */
-  name?: string;
-}
-
-/** A started server. `stop()` (or `await using`) stops it and releases its port. */
-export interface RunningServer extends AsyncDisposable {
-  readonly port: number;
-  /** `http://<host>:<port>` for the first host that accepted a connection. */
-  readonly url: string;
-  /** The server's pid (the supervisor's for commands); undefined in process. */
-  readonly pid: number | undefined;
-  /** The last 64 KiB of the server's stdout and stderr. */
-  output(): string;
-  /** Stops the server (whole process tree) and releases its port. Idempotent. */
-  stop(): Promise<void>;
-}
-
-const OUTPUT_LIMIT = 64 * 1024;
-const here = dirname(fileURLToPath(import.meta.url));
-
-function supervisorPath(): string {
-  for (const name of ['supervisor.js', 'supervisor.cjs']) {
-    const path = join(here, name);
-    if (existsSync(path)) return path;
-  }
-  throw new Error(`portlease: supervisor.js missing next to ${here}; reinstall portlease.`);
-}
-
-class OutputBuffer {
-  text = '';
-  constructor(private readonly log: boolean) {}
-  attach(stream: Readable | null): void {
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      if (this.log) process.stderr.write(chunk);
-      this.text = (this.text + chunk).slice(-OUTPUT_LIMIT);
-    });
-  }
-}
+export type { RunningServer, StartServerOptions, Stoppable } from './types.js';
 
 function describe(options: StartServerOptions): string {
   if (options.name) return options.name;
@@ -112,64 +21,6 @@ function tail(text: string): string {
   return lines ? `\n--- server output (last lines) ---\n${lines}\n---` : '\n(the server printed nothing)';
 }
 
-function invalid(message: string): PortleaseError {
-  return new PortleaseError('INVALID_OPTIONS', message);
-}
-
-function validate(options: StartServerOptions): void {
-  if ((options.command === undefined) === (options.start === undefined)) {
-    throw invalid('startServer needs exactly one of `command` (a child process) or `start` (in process).');
-  }
-  if (Array.isArray(options.command) && options.command.length === 0) {
-    throw invalid('startServer: `command` is an empty array; give the program and its arguments.');
-  }
-  for (const key of ['readyTimeout', 'stopTimeout'] as const) {
-    const value = options[key];
-    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-      throw invalid(`startServer: \`${key}\` must be a positive number of milliseconds, got ${value}.`);
-    }
-  }
-}
-
-function spawnSupervised(options: StartServerOptions, port: number, output: OutputBuffer): ChildProcess {
-  const fill = (arg: string) => arg.replaceAll('{port}', String(port));
-  const shell = typeof options.command === 'string';
-  const command = shell ? [fill(options.command as string)] : (options.command as string[]).map(fill);
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  for (const name of [options.portEnv ?? 'PORT'].flat()) env[name] = String(port);
-  const spec = JSON.stringify({ command, shell, cwd: options.cwd, stopTimeout: options.stopTimeout ?? 5000 });
-  const child = spawn(process.execPath, [supervisorPath(), spec], {
-    cwd: options.cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-  });
-  output.attach(child.stdout);
-  output.attach(child.stderr);
-  return child;
-}
-
-async function stopStoppable(stoppable: Stoppable): Promise<void> {
-  if (!stoppable) return;
-  if (typeof stoppable === 'function') {
-    await stoppable();
-  } else if ('stop' in stoppable) {
-    await stoppable.stop();
-  } else if ('close' in stoppable) {
-    await new Promise<void>((resolve) => {
-      const result = stoppable.close(() => resolve());
-      // Promise-returning close() (fastify, …) has no callback.
-      if (result && typeof (result as Promise<unknown>).then === 'function') {
-        (result as Promise<unknown>).then(
-          () => resolve(),
-          () => resolve(),
-        );
-      }
-      if ('closeAllConnections' in stoppable)
-        (stoppable as { closeAllConnections(): void }).closeAllConnections();
-    });
-  }
-}
-
 /**
  * Starts a server on a leased (or given) port, waits until it accepts TCP connections, and returns
  * its `port` and `url`. A command runs under a small supervisor in its own process group, so stopping
@@ -179,7 +30,7 @@ async function stopStoppable(stoppable: Stoppable): Promise<void> {
  * `SERVER_TIMEOUT` if it does not listen within `readyTimeout`, `INVALID_OPTIONS` for bad options.
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  validate(options);
+  validateServerOptions(options);
   const name = describe(options);
   const lease: PortLease | undefined =
     options.port === undefined ? await leasePort({ owner: `server: ${name}`, ...options.lease }) : undefined;
@@ -188,57 +39,46 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const hosts = options.hosts ?? ['127.0.0.1', '::1'];
   const readyTimeout = options.readyTimeout ?? 30_000;
 
-  let child: ChildProcess | undefined;
-  let stoppable: Stoppable;
-  let exited: string | undefined;
+  let strategy: Strategy | undefined;
   let stopped: Promise<void> | undefined;
-
+  // The lease is released only once the server is really gone (stop() resolved): a port something
+  // still serves on must not be handed to the next caller.
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
-      try {
-        if (child) await stopChild(child, options.stopTimeout ?? 5000);
-        else await stopStoppable(stoppable);
-      } finally {
-        await lease?.release();
-      }
+      await strategy?.stop();
+      await lease?.release();
     })();
     return stopped;
   };
 
   try {
-    if (options.command !== undefined) {
-      child = spawnSupervised(options, port, output);
-      const exitPromise = new Promise<void>((resolve) => {
-        child?.once('exit', (code, signal) => {
-          exited = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-          resolve();
-        });
-      });
-      void exitPromise;
-    } else {
-      stoppable = await (options.start as NonNullable<StartServerOptions['start']>)(port);
-    }
+    strategy =
+      options.command !== undefined
+        ? startCommand({ ...options, command: options.command }, port, hosts, output)
+        : await startInProcess(options.start as NonNullable<StartServerOptions['start']>, port);
     const deadline = performance.now() + readyTimeout;
     for (;;) {
       const host = await reachableHost(port, hosts);
-      if (host !== undefined && exited === undefined) {
-        child?.unref();
-        for (const stream of [child?.stdout, child?.stderr, child?.stdio[3]]) {
-          (stream as { unref?: () => void } | null | undefined)?.unref?.();
-        }
+      const ended = strategy.ended();
+      if (host !== undefined && ended === undefined) {
+        strategy.detach();
+        const running = strategy;
         return {
           port,
           url: urlFor(host, port),
-          pid: child?.pid,
+          pid: running.pid,
+          get appPid() {
+            return running.appPid();
+          },
           output: () => output.text,
           stop,
           [Symbol.asyncDispose]: stop,
         };
       }
-      if (exited !== undefined) {
+      if (ended !== undefined) {
         throw new PortleaseError(
           'SERVER_EXITED',
-          `Server ${JSON.stringify(name)} ${exited} before it accepted connections on port ${port}. Check the command and that it listens on $${[options.portEnv ?? 'PORT'].flat()[0]}.${tail(output.text)}`,
+          `Server ${JSON.stringify(name)} ${ended} before it accepted connections on port ${port}. Check the command and that it listens on $${[options.portEnv ?? 'PORT'].flat()[0]}.${tail(output.text)}`,
           { details: { port, output: output.text } },
         );
       }
@@ -255,14 +95,4 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await stop().catch(() => {});
     throw error;
   }
-}
-
-/** SIGTERM to the supervisor (which stops the group), SIGKILL after the timeout; waits for exit. */
-async function stopChild(child: ChildProcess, stopTimeout: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeout + 1000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -1,13 +1,19 @@
 /**
- * Runs one server command in its own process group and makes sure the whole group dies with it:
- * when the parent asks (SIGTERM/SIGINT), and when the parent itself dies, even by SIGKILL (the
- * lifeline pipe on fd 3 closes). Started by startServer; not a public entry point.
+ * Runs one server command in its own process group and makes sure its whole process tree dies with
+ * it: when the parent asks (SIGTERM/SIGINT/SIGHUP), when the parent itself dies, even by SIGKILL (the
+ * lifeline pipe on fd 3 closes), and when the server exits and leaves children behind. The tree is
+ * the group plus every descendant seen under the server (read from /proc every 250 ms, so a child
+ * that started its own group or session, or was orphaned, is still known). Started by startServer;
+ * not a public entry point.
  *
  * argv: node supervisor.js <json {command, shell, cwd, stopTimeout}>
  * fd 3: lifeline; the supervisor writes `{"pid":N}\n` to it once the server is spawned.
+ * Exit status: the server's (128 + signal number if a signal ended it); 127 if it could not start.
  */
 import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
+import { constants } from 'node:os';
+import { isAlive, type Member, rememberTree, signalTree } from './process-tree.js';
 
 interface Spec {
   command: string[];
@@ -25,23 +31,43 @@ const child = spawn(file ?? '', args, {
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 
-let stopping = false;
-function killGroup(signal: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, signal);
-  } catch {
-    // Group already gone.
-  }
+const known = new Map<number, Member>();
+const watch = setInterval(() => {
+  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+    rememberTree(known, child.pid);
+}, 250);
+watch.unref();
+
+let status: number | undefined;
+let deadline: number | undefined;
+
+/** Once the server is gone and nothing of its tree is left (or the deadline passed), exit. */
+function finishWhenEmpty(): void {
+  const poll = setInterval(() => {
+    const left = [...known.values()].filter(isAlive);
+    const serverGone = status !== undefined;
+    if (serverGone && left.length === 0) {
+      clearInterval(poll);
+      process.exit(status);
+    }
+    if (deadline !== undefined && performance.now() >= deadline) {
+      signalTree(left, child.pid, 'SIGKILL');
+      if (serverGone) {
+        clearInterval(poll);
+        process.exit(status);
+      }
+    }
+  }, 50);
 }
 
+let stopping = false;
 function stop(): void {
   if (stopping) return;
   stopping = true;
-  killGroup('SIGTERM');
-  setTimeout(() => {
-    killGroup('SIGKILL');
-    process.exit(1);
-  }, spec.stopTimeout).unref();
+  if (child.pid !== undefined) rememberTree(known, child.pid);
+  signalTree([...known.values()], child.pid, 'SIGTERM');
+  deadline = performance.now() + spec.stopTimeout;
+  finishWhenEmpty();
 }
 
 const lifeline = new Socket({ fd: 3, readable: true, writable: true });
@@ -49,7 +75,10 @@ lifeline.on('error', stop);
 lifeline.on('close', stop);
 lifeline.on('end', stop);
 lifeline.resume();
-child.once('spawn', () => lifeline.write(`${JSON.stringify({ pid: child.pid })}\n`));
+child.once('spawn', () => {
+  if (child.pid !== undefined) rememberTree(known, child.pid);
+  lifeline.write(`${JSON.stringify({ pid: child.pid })}\n`);
+});
 child.once('error', (error) => {
   process.stderr.write(
     `portlease: could not start ${JSON.stringify(spec.command.join(' '))}: ${error.message}\n`,
@@ -57,10 +86,11 @@ child.once('error', (error) => {
   process.exit(127);
 });
 child.once('exit', (code, signal) => {
-  // The main process is gone; take any children it left behind with it.
-  killGroup('SIGKILL');
-  if (signal) process.exitCode = 128;
-  process.exit(code ?? 1);
+  status = signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
+  if (stopping) return; // finishWhenEmpty gives the rest of the tree its grace, then exits.
+  // The server ended on its own: what it left behind goes with it, at once.
+  signalTree([...known.values()], child.pid, 'SIGKILL');
+  process.exit(status);
 });
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
