@@ -1,0 +1,269 @@
+// Runs the polyglot demo for real (Python and shell through `portlease get --json --hold-pid`, Node
+// through the library, one lock directory, everyone binding at once) and checks the clients on their
+// own: a port they hold is not leased to anyone else until their process dies, and they read both
+// the CLI's current output and its v1 contract ({"v":1,"ports":…} / {"v":1,"error":…}).
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import * as core from 'portlease';
+
+const example = join(dirname(fileURLToPath(import.meta.url)), '..');
+const fakeCli = join(example, 'test', 'fixtures', 'fake-cli.mjs');
+const python = process.env.PYTHON ?? 'python3';
+const noPython = spawnSync(python, ['--version']).status === 0 ? false : `${python} not found`;
+
+const tempDirs = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'pl-polyglot-test-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+// The smallest piece of packages/*/test/helpers.mjs: a block of ports no other test file of this run
+// uses, held in the workspace's harness lock directory until this process exits.
+const HARNESS_DIR = join(tmpdir(), `portlease-test-harness-${process.getuid?.() ?? 'user'}`);
+const BLOCK_ZONE = [10000, 15999];
+async function reserveRange(size) {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const min = BLOCK_ZONE[0] + Math.floor(Math.random() * (BLOCK_ZONE[1] - BLOCK_ZONE[0] + 1 - size));
+    try {
+      await core.leasePorts(size, {
+        lockDir: HARNESS_DIR,
+        range: [min, min + size - 1],
+        owner: 'test range',
+      });
+      return [min, min + size - 1];
+    } catch (error) {
+      if (error.code !== 'RANGE_EXHAUSTED') throw error;
+    }
+  }
+  throw new Error(`could not reserve ${size} consecutive free ports`);
+}
+
+/** Starts a process; `line()` resolves with its next stdout line, `exited` with its exit. */
+function start(file, args, env) {
+  const child = spawn(file, args, {
+    cwd: example,
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
+    stdio: 'pipe',
+  });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
+  child.stderr.setEncoding('utf8').on('data', (c) => (err += c));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    child,
+    exited,
+    async line() {
+      while (!out.includes('\n')) {
+        if (child.exitCode !== null)
+          throw new Error(`exited ${child.exitCode} before a line; stderr: ${err}`);
+        await Promise.race([exited, new Promise((resolve) => child.stdout.once('data', resolve))]);
+      }
+      return out.slice(0, out.indexOf('\n'));
+    },
+  };
+}
+
+async function until(check, what, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Leases `port` in `lockDir` from Node, or resolves the PortleaseError code. */
+async function nodeLease(port, lockDir) {
+  try {
+    return await core.leasePort({ range: [port, port], lockDir, owner: 'node leaser' });
+  } catch (error) {
+    return error.code;
+  }
+}
+
+/** Drivers: lease `count` ports with each client and print {"pid", "ports"} or {"pid", "code"}. */
+const DRIVERS = {
+  python: (count) => [
+    python,
+    [
+      '-c',
+      `import json, os, sys
+sys.path.insert(0, ${JSON.stringify(example)})
+from portlease_client import PortleaseClientError, lease_ports
+try:
+    print(json.dumps({"pid": os.getpid(), "ports": lease_ports(${count})}), flush=True)
+except PortleaseClientError as error:
+    print(json.dumps({"pid": os.getpid(), "code": error.code, "message": str(error)}), flush=True)
+sys.stdin.read()`,
+    ],
+  ],
+  shell: (count) => [
+    'sh',
+    [
+      '-c',
+      `. ./portlease_client.sh
+if portlease_get ${count}; then
+  printf '{"pid":%s,"ports":[%s]}\\n' $$ "$(echo $PORTLEASE_PORTS | tr ' ' ,)"
+else
+  printf '{"pid":%s,"code":"%s"}\\n' $$ "$PORTLEASE_ERROR"
+fi
+read -r line || true`,
+    ],
+  ],
+};
+
+async function lease(lang, count, env) {
+  const [file, args] = DRIVERS[lang](count);
+  const client = start(file, args, env);
+  return { client, answer: JSON.parse(await client.line()) };
+}
+
+test('the demo: Python, shell and Node all bind at once; portlease gives each its own ports, the naive way collides', {
+  skip: noPython,
+  timeout: 180_000,
+}, async () => {
+  const lockDir = tempDir();
+  const [min, max] = await reserveRange(24); // 6 processes x 4 ports: every port of the range is used
+  const result = spawnSync(process.execPath, [join(example, 'run.mjs'), '--json', '--ports', '4'], {
+    encoding: 'utf8',
+    env: { ...process.env, PORTLEASE_DIR: lockDir, PORTLEASE_RANGE: `${min}-${max}` },
+  });
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  const report = JSON.parse(result.stdout);
+
+  const { participants, listed, leftAfterExit } = report.portlease;
+  assert.deepEqual(participants.map((p) => p.lang).sort(), [
+    'node',
+    'node',
+    'python',
+    'python',
+    'shell',
+    'shell',
+  ]);
+  const owners = new Map();
+  for (const p of participants) {
+    assert.equal(p.failure, undefined, `${p.who}: ${JSON.stringify(p.failure)}`);
+    assert.equal(p.ports.length, 4, p.who);
+    assert.deepEqual(
+      p.results,
+      p.ports.map((port) => ({ port, ok: true })),
+      `${p.who} bound every port`,
+    );
+    for (const port of p.ports) {
+      assert.ok(port >= min && port <= max, `${port} outside ${min}-${max}`);
+      assert.equal(owners.get(port), undefined, `${port} given to ${owners.get(port)} and ${p.who}`);
+      owners.set(port, p.who);
+    }
+  }
+  assert.equal(owners.size, 24, 'zero collisions: 24 distinct ports');
+  // While they held: one live record per port in the lock directory, owned by the process that bound it.
+  assert.deepEqual(
+    listed.map((l) => [l.port, l.status, l.owner]).sort((a, b) => a[0] - b[0]),
+    [...owners].map(([port, who]) => [port, 'alive', who]).sort((a, b) => a[0] - b[0]),
+  );
+  assert.deepEqual(leftAfterExit, []);
+  assert.deepEqual(await core.listLeases({ lockDir }), [], 'nothing left once everyone exited');
+
+  // The naive way in the same range: ports chosen twice, and binds failing with EADDRINUSE.
+  const naive = report.naive.participants;
+  const chosen = naive.flatMap((p) => p.ports);
+  assert.ok(new Set(chosen).size < chosen.length, `naive picks should collide: ${chosen}`);
+  const failed = naive.flatMap((p) => p.results.filter((r) => !r.ok));
+  assert.ok(failed.length > 0, 'the naive way should fail some binds');
+  assert.ok(
+    failed.every((r) => r.error === 'EADDRINUSE'),
+    JSON.stringify(failed),
+  );
+});
+
+for (const lang of ['python', 'shell']) {
+  test(`${lang}: a port the client leased is held for its process: Node cannot lease it until that process dies`, {
+    skip: lang === 'python' && noPython,
+    timeout: 60_000,
+  }, async () => {
+    const lockDir = tempDir();
+    const [port] = await reserveRange(1);
+    const env = { PORTLEASE_DIR: lockDir, PORTLEASE_RANGE: `${port}-${port}` };
+    const { client, answer } = await lease(lang, 1, env);
+    assert.deepEqual(answer.ports, [port], JSON.stringify(answer));
+    // Longer than the holder's check of its process (every 500 ms): a lease held for the wrong pid
+    // (the CLI's own, which has exited) would be gone by now.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(await nodeLease(port, lockDir), 'RANGE_EXHAUSTED', 'Node got a port the client holds');
+    const second = await lease(lang, 1, env);
+    assert.equal(
+      second.answer.code,
+      'RANGE_EXHAUSTED',
+      `a second ${lang} client: ${JSON.stringify(second.answer)}`,
+    );
+    second.client.child.kill('SIGKILL');
+
+    client.child.kill('SIGKILL');
+    await client.exited;
+    const taken = await until(async () => {
+      const result = await nodeLease(port, lockDir);
+      return typeof result === 'object' ? result : undefined;
+    }, `the port of the killed ${lang} client to be free again`);
+    assert.equal(taken.port, port);
+    await taken.release();
+  });
+
+  test(`${lang}: the client passes its own pid and reads the CLI's current and v1 answers`, {
+    skip: lang === 'python' && noPython,
+    timeout: 60_000,
+  }, async () => {
+    const dir = tempDir();
+    const argvFile = join(dir, 'argv.json');
+    const [a, b] = await reserveRange(2);
+    const run = async (stdout, code = 0, stderr = '') => {
+      const env = {
+        PORTLEASE_CLI: fakeCli,
+        FAKE_ARGV_FILE: argvFile,
+        FAKE_STDOUT: stdout,
+        FAKE_STDERR: stderr,
+        FAKE_CODE: String(code),
+      };
+      const { client, answer } = await lease(lang, 2, env);
+      client.child.kill();
+      return { answer, argv: JSON.parse(readFileSync(argvFile, 'utf8')) };
+    };
+
+    const v1 = await run(`${JSON.stringify({ v: 1, ports: [a, b], holdPid: 1, holderPid: 2, extra: {} })}\n`);
+    assert.deepEqual(v1.answer.ports, [a, b]);
+    const at = v1.argv.indexOf('--hold-pid');
+    assert.equal(v1.argv[0], 'get');
+    assert.ok(v1.argv.includes('--json'));
+    assert.equal(v1.argv[at + 1], String(v1.answer.pid), 'holds for the client process itself');
+    assert.deepEqual(v1.argv.slice(v1.argv.indexOf('--count'), v1.argv.indexOf('--count') + 2), [
+      '--count',
+      '2',
+    ]);
+
+    assert.deepEqual(
+      (await run(`${JSON.stringify({ ports: [a, b], holdPid: 1, holderPid: 2 })}\n`)).answer.ports,
+      [a, b],
+    );
+    const error = { v: 1, error: { code: 'RANGE_EXHAUSTED', message: `No free port in ${a}-${b}` } };
+    assert.equal((await run(JSON.stringify(error), 1)).answer.code, 'RANGE_EXHAUSTED');
+    assert.equal(
+      (await run(JSON.stringify(error), 0)).answer.code,
+      'RANGE_EXHAUSTED',
+      'an error object with exit 0',
+    );
+    const old = await run('', 1, 'portlease: [LOCK_DIR_UNSAFE] Lock directory /x is a symbolic link.\n');
+    assert.equal(old.answer.code, 'LOCK_DIR_UNSAFE');
+    assert.ok(!(await run('not json', 0)).answer.ports, 'garbage is a failure, not ports');
+    assert.ok(!(await run(JSON.stringify({ v: 1, ports: [a] }), 0)).answer.ports, 'fewer ports than asked');
+  });
+}
