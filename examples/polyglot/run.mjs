@@ -30,6 +30,10 @@ const { values } = parseArgs({
   options: { json: { type: 'boolean' }, range: { type: 'string' }, ports: { type: 'string', default: '4' } },
 });
 const perProcess = Number(values.ports);
+if (!Number.isInteger(perProcess) || perProcess < 1 || perProcess > 100) {
+  console.error(`portlease polyglot demo: --ports must be a whole number from 1 to 100, got ${values.ports}`);
+  process.exit(2);
+}
 const python = process.env.PYTHON ?? 'python3';
 
 /** Who takes part: two processes per language, each wanting `perProcess` ports. */
@@ -97,6 +101,8 @@ function command({ who, lang, index }, mode) {
 function start(member, mode) {
   const [file, args] = command(member, mode);
   const child = spawn(file, args, { cwd: here, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // A process that failed to start or was killed closes its stdin: writing "go" then is no error.
+  child.stdin.on('error', () => {});
   const state = { ...member, child, messages: [], stderr: '', exit: undefined, waiters: [] };
   const wake = () => {
     for (const waiter of state.waiters.splice(0)) waiter();
