@@ -4,7 +4,7 @@
 // the CLI's current output and its v1 contract ({"v":1,"ports":…} / {"v":1,"error":…}).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -267,3 +267,60 @@ for (const lang of ['python', 'shell']) {
     assert.ok(!(await run(JSON.stringify({ v: 1, ports: [a] }), 0)).answer.ports, 'fewer ports than asked');
   });
 }
+
+/** A Node process holding `count` leases until its stdin closes; resolves once it printed its ports. */
+async function nodeHolder(count, owner, env) {
+  const code = `const { leasePorts } = await import('portlease');
+const leases = await leasePorts(${count}, { owner: ${JSON.stringify(owner)} });
+console.log(JSON.stringify(leases.map((lease) => lease.port)));
+process.stdin.resume().on('end', () => process.exit(0));`;
+  const holder = start(process.execPath, ['--input-type=module', '-e', code], env);
+  return { holder, ports: JSON.parse(await holder.line()) };
+}
+
+test('a reader written from docs/protocol.md alone agrees with portlease list on layout, records and liveness', {
+  skip: noPython,
+  timeout: 60_000,
+}, async () => {
+  const lockDir = tempDir();
+  const [min, max] = await reserveRange(6);
+  const env = { PORTLEASE_DIR: lockDir, PORTLEASE_RANGE: `${min}-${max}` };
+  const live = await nodeHolder(2, 'live node', env);
+  const killed = await nodeHolder(2, 'killed node', env);
+  killed.holder.child.kill('SIGKILL');
+  await killed.holder.exited;
+  // A live owner's record with a corrupt body: still alive, since liveness comes from the name.
+  const [first] = (await core.listLeases({ lockDir })).filter((l) => l.owner === 'live node');
+  writeFileSync(first.path, '{"v": 1, "owner": tru');
+  try {
+    const fromNode = (await core.listLeases({ lockDir })).map((l) => ({
+      port: l.port,
+      token: l.token,
+      status: l.status,
+      ...(l.problem ? { problem: l.problem } : { owner: l.owner, pid: l.pid }),
+    }));
+    const read = spawnSync(python, [join(example, 'portlease_protocol.py'), lockDir], {
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    assert.equal(read.status, 0, read.stderr);
+    const byPort = (a, b) => a.port - b.port || a.token.localeCompare(b.token);
+    assert.deepEqual(JSON.parse(read.stdout).sort(byPort), fromNode.sort(byPort));
+    assert.deepEqual(
+      fromNode.map((l) => l.status).sort(),
+      ['alive', 'alive', 'stale', 'stale'],
+      'two live records (one corrupt) and two of the killed owner',
+    );
+    assert.ok(fromNode.some((l) => l.status === 'alive' && l.problem === 'corrupt'));
+    assert.deepEqual(
+      fromNode
+        .filter((l) => l.status === 'alive')
+        .map((l) => l.port)
+        .sort(),
+      [...live.ports].sort(),
+    );
+  } finally {
+    live.holder.child.stdin.end();
+    await live.holder.exited;
+  }
+});
