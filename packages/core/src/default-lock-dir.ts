@@ -103,8 +103,7 @@ export function chooseDefaultLockDir(
   facts: Partial<DefaultLockDirFacts> = {},
 ): DefaultLockDirChoice {
   const platform = facts.platform ?? process.platform;
-  const uid =
-    facts.uid !== undefined ? facts.uid : typeof process.getuid === 'function' ? process.getuid() : null;
+  const uid = facts.uid !== undefined ? facts.uid : PROCESS_UID;
   const name = `portlease-${uid ?? 'user'}`;
   if (env.XDG_RUNTIME_DIR) return { path: join(env.XDG_RUNTIME_DIR, 'portlease'), source: 'XDG_RUNTIME_DIR' };
   // os.tmpdir() reads the environment on every call: only when the temp directory is the answer.
