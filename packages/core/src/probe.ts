@@ -51,7 +51,7 @@ function describe(host: string, errno: string): string {
  */
 export async function findListener(port: number, hosts: readonly string[]): Promise<string | undefined> {
   const excluded = osExcludedPorts();
-  if (excluded.ports.has(port)) return `no address (excluded by the OS: ${excluded.source})`;
+  if (excluded.ports.has(port)) return `any address (excluded by the OS: ${excluded.source})`;
   for (const host of hosts) {
     let result = await probeOne(port, host);
     let probed = host;
