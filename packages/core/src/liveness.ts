@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { hasErrno } from './errors.js';
 import { type OracleKind, platformFacts } from './platform/facts.js';
@@ -56,13 +57,32 @@ export async function listenOracle(ownerId: string): Promise<Server> {
   }
 }
 
+/**
+ * A socket file outlives a process that exits without closing its server (the oracle is unref'd, so
+ * a normal exit does not close it): remove ours at exit, as closing would. A SIGKILL leaves it, for
+ * the next checker or sweep.
+ */
+function removeAtExit(server: Server, path: string): void {
+  const remove = () => {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', remove);
+  server.once('close', () => process.off('exit', remove));
+}
+
 function listenOn(ownerId: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer((socket) => socket.destroy());
     server.once('error', reject);
-    server.listen({ path: oracleAddress(ownerId), exclusive: true }, () => {
+    const path = oracleAddress(ownerId);
+    server.listen({ path, exclusive: true }, () => {
       server.off('error', reject);
       server.unref();
+      if (oracleKind() === 'file') removeAtExit(server, path);
       resolve(server);
     });
   });

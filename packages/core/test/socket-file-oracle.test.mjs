@@ -77,6 +77,13 @@ test('socket files: a live owner holds its ports across processes; after SIGKILL
     assert.deepEqual([...reclaimed.ports].sort(), [...held.ports].sort());
     assert.deepEqual(reclaimed.bindErrors, []);
     assert.ok(!existsSync(socket), "the dead owner's socket file was removed");
+
+    // A normal exit (the oracle still open, unref'd) removes the process's own socket file.
+    const otherSocket = join(SOCKETS, `${ownersIn(lockDir)[0]}.sock`);
+    assert.ok(lstatSync(otherSocket).isSocket());
+    other.child.stdin.end();
+    await other.exited;
+    assert.ok(!existsSync(otherSocket), 'a process that exits normally leaves no socket file');
   } finally {
     other.child.stdin.end();
     await other.exited;
