@@ -1,15 +1,23 @@
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { hasErrno } from './errors.js';
+import { type OracleKind, platformFacts } from './platform/facts.js';
+import {
+  confirmDeadAndClean,
+  ensureOwnerSocketDir,
+  ownerSocketDirTrusted,
+  ownerSocketPath,
+  sweepOwnerSocketsOnce,
+} from './platform/owner-sockets.js';
 
 /**
  * Liveness without pids or clocks: every owner listens on a local socket named after its id. The
  * kernel closes it when the owner dies (SIGKILL included), whatever its event loop was doing, and a
  * zombie holds nothing. On Linux the name is abstract (`\0portlease-<id>`), scoped to the network
  * namespace exactly like the ports it guards, so it works across pid namespaces; Windows uses a named
- * pipe; elsewhere a socket file.
+ * pipe; elsewhere a socket file in a private per-user directory (see platform/owner-sockets.ts for
+ * where and why). Which one is a platform fact ({@link platformFacts}), read once per process.
  */
 export const OWNER_ID_PATTERN = /^[0-9a-f]{24}$/;
 
@@ -17,12 +25,8 @@ export function newOwnerId(): string {
   return randomBytes(12).toString('hex');
 }
 
-type OracleKind = 'abstract' | 'pipe' | 'file';
-
 function oracleKind(): OracleKind {
-  if (process.platform === 'linux') return 'abstract';
-  if (process.platform === 'win32') return 'pipe';
-  return 'file';
+  return platformFacts().oracle;
 }
 
 /** The socket address that proves `ownerId` alive while something listens on it. */
@@ -33,18 +37,52 @@ export function oracleAddress(ownerId: string): string {
     case 'pipe':
       return `\\\\.\\pipe\\portlease-${ownerId}`;
     default:
-      return join(tmpdir(), `portlease-${ownerId}.sock`);
+      return ownerSocketPath(ownerId);
   }
 }
 
 /** Starts listening on the owner's oracle; resolves once the kernel holds the name. Unref'd. */
-export function listenOracle(ownerId: string): Promise<Server> {
+export async function listenOracle(ownerId: string): Promise<Server> {
+  const file = oracleKind() === 'file';
+  if (file) ensureOwnerSocketDir();
+  try {
+    return await listenOn(ownerId);
+  } catch (error) {
+    // The directory was removed while we ran (a temp cleaner): check and recreate it once.
+    if (!file || !hasErrno(error, 'ENOENT')) throw error;
+    ensureOwnerSocketDir(true);
+    return listenOn(ownerId);
+  } finally {
+    if (file) sweepOwnerSocketsOnce(ownerId);
+  }
+}
+
+/**
+ * A socket file outlives a process that exits without closing its server (the oracle is unref'd, so
+ * a normal exit does not close it): remove ours at exit, as closing would. A SIGKILL leaves it, for
+ * the next checker or sweep.
+ */
+function removeAtExit(server: Server, path: string): void {
+  const remove = () => {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', remove);
+  server.once('close', () => process.off('exit', remove));
+}
+
+function listenOn(ownerId: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer((socket) => socket.destroy());
     server.once('error', reject);
-    server.listen({ path: oracleAddress(ownerId), exclusive: true }, () => {
+    const path = oracleAddress(ownerId);
+    server.listen({ path, exclusive: true }, () => {
       server.off('error', reject);
       server.unref();
+      if (oracleKind() === 'file') removeAtExit(server, path);
       resolve(server);
     });
   });
@@ -56,11 +94,15 @@ export function listenOracle(ownerId: string): Promise<Server> {
  * answers even while its event loop is blocked or it is frozen; a name nobody listens on is refused
  * (`ECONNREFUSED`, or `ENOENT` for a socket file or pipe). Connecting leaves nothing behind, so a
  * checker that is itself frozen mid-check never makes a dead owner look alive to others (binding the
- * name to test it would). A full backlog (`EAGAIN`) or any other answer counts as alive.
+ * name to test it would). A full backlog (`EAGAIN`) or any other answer counts as alive. A socket
+ * file whose connect is refused is confirmed once more and then removed (it is a dead owner's).
  */
 export function isOwnerAlive(ownerId: string): Promise<boolean> {
   if (!OWNER_ID_PATTERN.test(ownerId)) return Promise.resolve(true);
-  return new Promise((resolve) => {
+  const file = oracleKind() === 'file';
+  // Socket files in a directory that is not ours prove nothing either way: cannot tell, so alive.
+  if (file && !ownerSocketDirTrusted()) return Promise.resolve(true);
+  return new Promise<boolean>((resolve) => {
     const socket = createConnection({ path: oracleAddress(ownerId) });
     socket.unref();
     socket.once('connect', () => {
@@ -71,5 +113,7 @@ export function isOwnerAlive(ownerId: string): Promise<boolean> {
       socket.destroy();
       resolve(!hasErrno(error, 'ECONNREFUSED', 'ENOENT'));
     });
-  });
+  }).then((alive) =>
+    alive || !file ? alive : confirmDeadAndClean(oracleAddress(ownerId)).then((dead) => !dead),
+  );
 }

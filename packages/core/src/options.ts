@@ -1,10 +1,16 @@
 import { basename } from 'node:path';
 import { PortleaseError } from './errors.js';
 import { defaultLockDir } from './lock-dir.js';
+import { ALL_HOSTS, defaultProbeHosts } from './platform/probe-hosts.js';
 import { defaultRange, reservedPorts, UNSAFE_PORTS } from './ports.js';
 
-/** Addresses probed by default: a port with a listener on any of them is never handed out. */
-export const DEFAULT_HOSTS: readonly string[] = ['::', '0.0.0.0', '127.0.0.1', '::1'];
+/**
+ * Every address a server may listen on: `['::', '0.0.0.0', '127.0.0.1', '::1']`, the default probe
+ * set on macOS, Windows and other BSD-style systems. On Linux the default probes fewer addresses that
+ * still see a listener on any of these (one dual-stack `::` where IPv6 exists): see the README's
+ * "Platforms" section.
+ */
+export const DEFAULT_HOSTS: readonly string[] = ALL_HOSTS;
 
 /**
  * Options of {@link leasePort} and {@link leasePorts}. Every field is optional; options win over the
@@ -152,7 +158,7 @@ export function resolveOptions(
     throw invalid('lockDir must be a non-empty path string.');
   }
 
-  const hosts = options.hosts ?? DEFAULT_HOSTS;
+  const hosts = options.hosts ?? defaultProbeHosts();
   if (!Array.isArray(hosts) || hosts.length === 0 || hosts.some((h) => typeof h !== 'string' || !h)) {
     throw invalid("hosts must be a non-empty array of addresses, e.g. ['::', '0.0.0.0'].");
   }

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { readOsEphemeralRange } from './platform/ephemeral-sources.js';
+import { platformFacts } from './platform/facts.js';
 
 /**
  * Ports browsers refuse to connect to: Chromium's restricted list plus the Fetch standard's 4190 and
@@ -29,25 +31,40 @@ let ephemeralCache: EphemeralRange | undefined;
 let reservedCache: ReadonlySet<number> | undefined;
 
 /**
- * The OS ephemeral range: Linux's `ip_local_port_range`, else the IANA 49152–65535 default. Read once
- * per process (it is a host setting that changes about never; reading it per lease cost more than a
- * rename).
+ * The OS ephemeral range: Linux's `ip_local_port_range`, macOS's and FreeBSD's
+ * `sysctl net.inet.ip.portrange.first/last`, Windows' `netsh int ipv4 show dynamicport tcp`; else,
+ * or when that cannot be read (a missing or hanging command, output it cannot parse), the IANA
+ * 49152–65535 default, with `source` saying why. Read once per process (it is a host setting that
+ * changes about never; reading it per lease cost more than a rename, and the commands take
+ * milliseconds).
+ *
+ * @example
+ * ```ts
+ * ephemeralRange(); //=> { min: 32768, max: 60999, source: '/proc/sys/net/ipv4/ip_local_port_range' }
+ * ```
  */
 export function ephemeralRange(): EphemeralRange {
   ephemeralCache ??= readEphemeralRange();
   return ephemeralCache;
 }
 
+const IANA_DEFAULT = 'IANA default (49152-65535)';
+
 function readEphemeralRange(): EphemeralRange {
-  if (process.platform === 'linux') {
+  const platform = platformFacts();
+  if (platform.os === 'linux') {
     try {
       const [min, max] = readFileSync(LINUX_RANGE_FILE, 'utf8').trim().split(/\s+/).map(Number);
       if (min && max && min <= max) return { min, max, source: LINUX_RANGE_FILE };
     } catch {
       // /proc not mounted: fall through to the IANA default.
     }
+    return { min: 49152, max: 65535, source: `${IANA_DEFAULT}: ${LINUX_RANGE_FILE} is unreadable` };
   }
-  return { min: 49152, max: 65535, source: 'IANA default (49152-65535)' };
+  const reading = readOsEphemeralRange(platform);
+  if (reading === undefined) return { min: 49152, max: 65535, source: IANA_DEFAULT };
+  if ('failed' in reading) return { min: 49152, max: 65535, source: `${IANA_DEFAULT}: ${reading.failed}` };
+  return reading;
 }
 
 /**
@@ -61,7 +78,7 @@ export function reservedPorts(): ReadonlySet<number> {
 
 function readReservedPorts(): Set<number> {
   const ports = new Set<number>();
-  if (process.platform !== 'linux') return ports;
+  if (platformFacts().os !== 'linux') return ports;
   let text = '';
   try {
     text = readFileSync(LINUX_RESERVED_FILE, 'utf8').trim();

@@ -1,37 +1,65 @@
 import { createServer } from 'node:net';
 import { fdExhaustion } from './errors.js';
+import { osExcludedPorts } from './platform/excluded-ports.js';
 
 /** Errors that mean "this address family or address does not exist here", not "port in use". */
 const ABSENT = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL', 'ENOTSUP', 'EPROTONOSUPPORT']);
 
+/** What one probe listen found: free, a listener (or a refusal: the errno), or no such address here. */
+type ProbeResult = 'free' | 'absent' | { errno: string };
+
 /**
- * Resolves `true` if nothing listens on `port` at `host`; absent families count as free, any other
- * failure as busy (a port we could not verify is never handed out). Rejects when out of file
- * descriptors: that says nothing about the port, and calling every port busy would be a wrong answer.
+ * Listens on `port` at `host` and closes again. Rejects only when out of file descriptors: that says
+ * nothing about the port, and calling every port busy would be a wrong answer.
  */
-function probeOne(port: number, host: string): Promise<boolean> {
+function probeOne(port: number, host: string): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.once('error', (error: NodeJS.ErrnoException) => {
       const fds = fdExhaustion(error, `probe port ${port} on ${host}`);
+      const code = String(error.code);
       if (fds) reject(fds);
-      else resolve(ABSENT.has(String(error.code)));
+      else resolve(ABSENT.has(code) ? 'absent' : { errno: code });
     });
-    // `::` is probed dual-stack, as a server listening without a host would bind it.
+    // `::` is probed dual-stack (libuv sets IPV6_V6ONLY=0 explicitly, whatever net.ipv6.bindv6only
+    // says), as a server listening without a host would bind it.
     server.listen({ port, host, exclusive: true, ipv6Only: false }, () => {
-      server.close(() => resolve(true));
+      server.close(() => resolve('free'));
     });
   });
 }
 
+/** How a port that cannot be used is named in RANGE_EXHAUSTED's "in use by other programs" list. */
+function describe(host: string, errno: string): string {
+  if (errno === 'EADDRINUSE') return host;
+  if (errno === 'EACCES') {
+    // Windows refuses ports of its excluded ranges (Hyper-V, WinNAT, WSL) with EACCES although nothing
+    // listens there; elsewhere a privileged or policy-restricted port. Either way: not this port.
+    return `${host} (EACCES: the OS refuses this port, e.g. a reserved or excluded range)`;
+  }
+  return `${host} (${errno})`;
+}
+
 /**
- * Returns the first host on which `port` is in use, or `undefined` if it is free on all of them.
- * Probes run one after another: a dual-stack `::` probe would collide with a parallel `0.0.0.0` one.
+ * Returns the first host on which `port` cannot be used (a listener, or the OS refusing it), or
+ * `undefined` if it is free on all of them. Probes run one after another: a dual-stack `::` probe
+ * would collide with a parallel `0.0.0.0` one. An address family that does not exist here counts as
+ * free, except that an absent `::` is replaced by `0.0.0.0` when that is not probed anyway: a server
+ * listening without a host binds `0.0.0.0` there, so the IPv4 side is still checked. Ports of the OS's
+ * excluded ranges (Windows) are never probed: they cannot be bound.
  */
 export async function findListener(port: number, hosts: readonly string[]): Promise<string | undefined> {
+  const excluded = osExcludedPorts();
+  if (excluded.ports.has(port)) return `any address (excluded by the OS: ${excluded.source})`;
   for (const host of hosts) {
-    if (!(await probeOne(port, host))) return host;
+    let result = await probeOne(port, host);
+    let probed = host;
+    if (result === 'absent' && host === '::' && !hosts.includes('0.0.0.0')) {
+      probed = '0.0.0.0';
+      result = await probeOne(port, probed);
+    }
+    if (typeof result === 'object') return describe(probed, result.errno);
   }
   return undefined;
 }
