@@ -29,11 +29,19 @@ function oracleKind(): OracleKind {
   return platformFacts().oracle;
 }
 
-/** The socket address that proves `ownerId` alive while something listens on it. */
+/** sun_path's size on Linux: Node 20 pads every abstract name with NULs to this length. */
+const SUN_PATH = 108;
+
+/**
+ * The socket address that proves `ownerId` alive while something listens on it. On Linux an abstract
+ * name has two spellings that are different names to the kernel: Node 20 pads `\0portlease-<id>` with
+ * NULs to the whole 108-byte sun_path, Node 22+ (and Python) use the exact 35 bytes. This is the
+ * padded one, which every Node line can bind and reach; {@link exactAbstractAddress} is the other.
+ */
 export function oracleAddress(ownerId: string): string {
   switch (oracleKind()) {
     case 'abstract':
-      return `\0portlease-${ownerId}`;
+      return `\0portlease-${ownerId}`.padEnd(SUN_PATH, '\0');
     case 'pipe':
       return `\\\\.\\pipe\\portlease-${ownerId}`;
     default:
@@ -41,8 +49,29 @@ export function oracleAddress(ownerId: string): string {
   }
 }
 
-/** Starts listening on the owner's oracle; resolves once the kernel holds the name. Unref'd. */
+/** The exact-length spelling of an abstract oracle name (what Node 22+ binds for `\0portlease-<id>`). */
+function exactAbstractAddress(ownerId: string): string {
+  return `\0portlease-${ownerId}`;
+}
+
+/**
+ * Starts listening on the owner's oracle; resolves once the kernel holds the name. Unref'd. On Linux
+ * it listens on both spellings of the abstract name (see {@link oracleAddress}), so checkers of
+ * portlease 0.1.0 on any Node line, which check only their own Node's spelling, see it alive too;
+ * under Node 20 both spellings are one name, and the second listen is skipped. Closing the returned
+ * server closes both.
+ */
 export async function listenOracle(ownerId: string): Promise<Server> {
+  if (oracleKind() === 'abstract') {
+    const server = await listenOn(ownerId);
+    const exact = await listenPath(exactAbstractAddress(ownerId)).catch((error: unknown) => {
+      if (hasErrno(error, 'EADDRINUSE')) return undefined; // Node 20: the same name, already ours.
+      server.close();
+      throw error;
+    });
+    if (exact) server.once('close', () => exact.close());
+    return server;
+  }
   const file = oracleKind() === 'file';
   if (file) ensureOwnerSocketDir();
   try {
@@ -75,15 +104,37 @@ function removeAtExit(server: Server, path: string): void {
 }
 
 function listenOn(ownerId: string): Promise<Server> {
+  const path = oracleAddress(ownerId);
+  return listenPath(path).then((server) => {
+    if (oracleKind() === 'file') removeAtExit(server, path);
+    return server;
+  });
+}
+
+function listenPath(path: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer((socket) => socket.destroy());
     server.once('error', reject);
-    const path = oracleAddress(ownerId);
     server.listen({ path, exclusive: true }, () => {
       server.off('error', reject);
       server.unref();
-      if (oracleKind() === 'file') removeAtExit(server, path);
       resolve(server);
+    });
+  });
+}
+
+/** Connects to `path`: `true` on success or any answer but a refusal (alive or cannot tell). */
+function answers(path: string): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = createConnection({ path });
+    socket.unref();
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', (error) => {
+      socket.destroy();
+      resolve(!hasErrno(error, 'ECONNREFUSED', 'ENOENT'));
     });
   });
 }
@@ -113,7 +164,10 @@ export function isOwnerAlive(ownerId: string): Promise<boolean> {
       socket.destroy();
       resolve(!hasErrno(error, 'ECONNREFUSED', 'ENOENT'));
     });
-  }).then((alive) =>
-    alive || !file ? alive : confirmDeadAndClean(oracleAddress(ownerId)).then((dead) => !dead),
-  );
+  }).then((alive) => {
+    if (alive) return true;
+    // Refused on the padded spelling: a 0.1.0 owner on Node 22+ listens on the exact one only.
+    if (oracleKind() === 'abstract') return answers(exactAbstractAddress(ownerId));
+    return file ? confirmDeadAndClean(oracleAddress(ownerId)).then((dead) => !dead) : false;
+  });
 }
