@@ -197,6 +197,18 @@ test('host: only that address is probed; ipv6Only and the other listen options a
   }
 });
 
+test('host "::" is probed dual-stack even with ipv6Only: a port busy on IPv4 is not returned', async () => {
+  const [min, max] = await reserveRange(4);
+  const { server } = await bind(min, '0.0.0.0');
+  try {
+    await withRange([min, max], async () => {
+      assert.notEqual(await getPort({ port: min, host: '::', ipv6Only: true }), min);
+    });
+  } finally {
+    server.close();
+  }
+});
+
 test('an aborted signal rejects with ABORTED instead of hanging', { timeout: 10_000 }, async () => {
   const signal = AbortSignal.abort();
   assert.equal(await getPort({ signal }).catch((e) => e.code), 'ABORTED');
