@@ -106,19 +106,19 @@ export default async function getPort(options?: Options): Promise<number> {
   const ports = portSequence(options?.port);
   const exclude = options ? excludedPorts(options.exclude) : new Set<unknown>();
 
-  let hosts: string[];
-  if (listenOptions.host) {
-    await checkHost(listenOptions);
-    hosts = [listenOptions.host];
-  } else {
-    hosts = localHosts();
-  }
-  const base: LeaseOptions = { hosts, owner: ownerLabel() };
+  const host = listenOptions.host;
+  const base: LeaseOptions = { hosts: host ? [host] : localHosts(), owner: ownerLabel() };
   if (listenOptions.signal) base.signal = listenOptions.signal;
+  // Checked at the first port tried, not before: get-port reports a bad `port` value before a bad host.
+  let hostChecked = !host;
 
   for (const value of ports) {
     if (exclude.has(value)) continue;
     const port = preferredPort(value, listenOptions);
+    if (!hostChecked) {
+      await checkHost(listenOptions);
+      hostChecked = true;
+    }
     if (port === 0) {
       // get-port binds port 0 here; portlease leases from its default range instead, honouring exclude.
       const lease = await leasePort({ ...base, exclude: validPorts(exclude) });

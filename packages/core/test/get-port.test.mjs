@@ -73,8 +73,12 @@ test("argument errors are get-port's own: same class, code and message", async (
     { port: [true] },
     { port: [{}] },
     { host: '192.0.2.1' },
+    // A bad port value is reported before a bad host, as get-port's listen call validates it first.
+    { host: '192.0.2.1', port: {} },
+    { host: '192.0.2.1', port: [70_000] },
     // get-port's way to forbid its port-0 fallback: "No available ports found".
     { exclude: [0] },
+    { exclude: [0], host: '192.0.2.1' },
   ];
   for (const option of options) {
     const ours = await failure(() => getPort(option));
