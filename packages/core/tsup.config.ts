@@ -2,9 +2,9 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', supervisor: 'src/server/supervisor.ts' },
+    entry: { index: 'src/index.ts', supervisor: 'src/server/supervisor.ts', 'get-port': 'src/get-port.ts' },
     format: ['esm', 'cjs'],
-    dts: { entry: { index: 'src/index.ts' } },
+    dts: { entry: { index: 'src/index.ts', 'get-port': 'src/get-port.ts' } },
     target: 'node20',
     platform: 'node',
     shims: true,
