@@ -127,3 +127,20 @@ test('a /dev/shm/portlease-<uid> planted by another user, or open to others, is 
   assert.equal(link.code, 'LOCK_DIR_UNSAFE', JSON.stringify(link));
   assert.match(link.message, /symbolic link/);
 });
+
+test('portlease doctor names the lock directory filesystem and says plainly what a disk costs', async (t) => {
+  if (!linux) return t.skip('statfs filesystem types are read on Linux');
+  const cli = join(dist, 'cli.js');
+  const onDisk = tempLockDir();
+  const disk = await runNode([cli, 'doctor', '--json'], { env: { PORTLEASE_DIR: onDisk } });
+  const diskReport = JSON.parse(disk.stdout);
+  if (statfsSync(onDisk).type !== TMPFS) {
+    assert.match(diskReport.filesystem, /\(disk\).*journaled.*PORTLEASE_DIR/);
+  }
+  if (!shmIsTmpfs) return;
+  const env = { PORTLEASE_DIR: '', XDG_RUNTIME_DIR: '' };
+  const memory = JSON.parse((await runNode([cli, 'doctor', '--json'], { env })).stdout);
+  assert.equal(memory.lockDir, `/dev/shm/portlease-${uid}`);
+  assert.equal(memory.lockDirSource, 'default (/dev/shm)');
+  assert.match(memory.filesystem, /^tmpfs \(memory/);
+});

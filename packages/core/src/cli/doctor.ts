@@ -1,21 +1,12 @@
 import { accessSync, constants, lstatSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { chooseDefaultLockDir, filesystemOf } from '../default-lock-dir.js';
 import type { PortleaseError } from '../errors.js';
 import { ensureLockDir } from '../lock-dir.js';
-import { DEFAULT_HOSTS, parseRange, resolveOptions } from '../options.js';
+import { parseRange, resolveOptions } from '../options.js';
+import { platformReport } from '../platform/report.js';
 import { ephemeralRange, reservedPorts, UNSAFE_PORTS } from '../ports.js';
 import { has, lockDirOption, parseCommand, text } from './args.js';
 import { DOCTOR_HELP } from './help.js';
-
-function familyAvailable(host: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
-    server.listen({ port: 0, host }, () => server.close(() => resolve(true)));
-  });
-}
 
 /**
  * `portlease doctor [--json]`: the lock directory and its safety checks, the ephemeral range, the
@@ -76,14 +67,12 @@ export async function doctor(args: string[]): Promise<number> {
     ok = false;
     report.options = `FAILED: ${(error as PortleaseError).message}`;
   }
-  const families: Record<string, string> = {};
-  for (const host of DEFAULT_HOSTS)
-    families[host] = (await familyAvailable(host)) ? 'probed' : 'absent (skipped)';
-  report.probeHosts = families;
-  report.liveness =
-    process.platform === 'linux'
-      ? 'abstract unix socket per owner (kernel-released)'
-      : 'local socket per owner';
+  const platform = platformReport();
+  report.probeHosts = `${platform.probeHosts.hosts.join(', ')} (${platform.probeHosts.why})`;
+  if (platform.excluded.count > 0 || platform.os === 'win32') {
+    report.osExcluded = `${platform.excluded.count} ports the OS refuses to bind, never handed out (${platform.excluded.source})`;
+  }
+  report.liveness = platform.liveness;
   if (has(parsed, 'json')) process.stdout.write(`${JSON.stringify({ ok, ...report }, null, 2)}\n`);
   else {
     for (const [key, value] of Object.entries(report)) {
