@@ -3,7 +3,7 @@
 // and across Jest runs sharing the lock directory (e.g. CI shards on one host).
 /** @type {import('jest').Config} */
 module.exports = {
-  roots: ['<rootDir>/suite'],
+  roots: ['<rootDir>/specs'],
   testEnvironment: '@portlease/jest',
   globalSetup: '@portlease/jest/global-setup',
   globalTeardown: '@portlease/jest/global-teardown',
