@@ -3,8 +3,10 @@
 // installs the workspace with the pinned pnpm (via npx when pnpm is not on PATH), installs Debian's
 // chromium for the browser tests when it is missing (Playwright's own browser download is not used),
 // builds, then runs the task. Extra arguments go to the task: `npm test -- --only core`.
+// `node scripts/bootstrap.mjs chromium` only makes sure Chromium is there.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +15,7 @@ const pnpmSpec = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).pa
 const pnpmVersion = pnpmSpec.split('@')[1];
 const [task, ...rest] = process.argv.slice(2);
 const tasks = { demo: 'scripts/demo.mjs', test: 'scripts/test.mjs', bench: 'bench/run.mjs' };
-if (!tasks[task]) {
+if (!tasks[task] && task !== 'chromium') {
   console.error(`usage: node scripts/bootstrap.mjs ${Object.keys(tasks).join('|')} [args…]`);
   process.exit(2);
 }
@@ -53,17 +55,38 @@ function ensureChromium() {
     );
     process.exit(1);
   }
-  console.log(`${path} not found: installing Debian's chromium with apt-get…`);
+  // apt-get prints hundreds of lines even with -qq (dpkg's unpacking and triggers): one line on the
+  // screen, the whole output in a log file whose path is printed, its end shown only on failure.
+  const log = join(tmpdir(), `portlease-apt-get-${process.pid}.log`);
+  console.log(`${path} not found: installing Debian's chromium with apt-get (log: ${log})…`);
   const prefix = root ? [] : ['sudo'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [
-    ['update', '-qq'],
-    ['install', '-y', '-qq', 'chromium'],
-  ]) {
-    const [cmd, ...rest] = [...prefix, 'apt-get', ...args];
-    const result = spawnSync(cmd, rest, { stdio: 'inherit', env });
-    if (result.status !== 0) process.exit(result.status ?? 1);
+  const fd = openSync(log, 'a');
+  try {
+    for (const args of [
+      ['update', '-qq'],
+      ['install', '-y', '-qq', 'chromium'],
+    ]) {
+      const [cmd, ...rest] = [...prefix, 'apt-get', ...args];
+      // sudo may ask for a password on the terminal: stdin stays inherited.
+      const result = spawnSync(cmd, rest, { stdio: ['inherit', fd, fd], env });
+      if (result.status !== 0) {
+        const tail = readFileSync(log, 'utf8').trimEnd().split('\n').slice(-20).join('\n');
+        console.error(
+          `apt-get ${args.join(' ')} failed (exit ${result.status ?? result.signal}); last lines of ${log}:\n${tail}`,
+        );
+        process.exit(result.status ?? 1);
+      }
+    }
+  } finally {
+    closeSync(fd);
   }
+  console.log(`chromium installed (apt-get log: ${log})`);
+}
+
+if (task === 'chromium') {
+  ensureChromium();
+  process.exit(0);
 }
 
 const [pnpm, pre] = pnpmCommand();

@@ -10,7 +10,7 @@ const sharedPort = await leaseRunPort({ name: 'shared' });
 const sharedURL = `http://127.0.0.1:${sharedPort}`;
 
 export default defineConfig<object, PortleaseWorkerOptions>({
-  testDir: 'tests',
+  testDir: 'specs',
   fullyParallel: true,
   workers: Number(process.env.WORKERS ?? 4),
   reporter: process.env.CI ? 'line' : 'list',

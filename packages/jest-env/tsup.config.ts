@@ -7,8 +7,8 @@ export default defineConfig({
     // The test-side helpers alone: what test files get inside Jest's vm (the environment adds the
     // `portlease-jest-test` export condition), so tests do not load jest-environment-node again.
     ports: 'src/ports.ts',
-    'global-setup': 'src/global-setup.ts',
-    'global-teardown': 'src/global-teardown.ts',
+    'global-setup': 'src/global/setup.ts',
+    'global-teardown': 'src/global/teardown.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -46,8 +46,14 @@ function json(res, body) {
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-createServer((req, res) => {
+const server = createServer((req, res) => {
   const route = routes[`${req.method} ${new URL(req.url, 'http://x').pathname}`];
   if (route) route(res);
   else res.writeHead(404).end('not found');
-}).listen(port, '127.0.0.1', () => console.log(`counter app (${servedBy}) listening on ${port}`));
+});
+// Playwright's `request` fixture keeps connections alive and reuses them within a test. With Node's
+// default 5 s keep-alive timeout, a test slower than that between two requests (seven clicks on a
+// loaded CI machine) can send its next request on a socket this server is just closing: the request
+// fails with `socket hang up (ECONNRESET)`. Idle connections stay open longer than any test.
+server.keepAliveTimeout = 120_000;
+server.listen(port, '127.0.0.1', () => console.log(`counter app (${servedBy}) listening on ${port}`));

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { leasePorts, type PortLease } from 'portlease';
 import { loadNodeEnvironment, type NodeEnvironmentClass } from './base.js';
+import { shardLabel, shardOf } from './labels.js';
 import { type LeasePlan, nameThem, planLeases, withContext } from './options.js';
 import {
   FILE_PORTS_KIND,
@@ -69,7 +70,7 @@ export class PortleaseEnvironment extends Base {
     super(config, context);
     this.#plan = plan;
     this.#file = file;
-    this.#owner = plan.lease.owner ?? `jest ${file} [worker ${process.env.JEST_WORKER_ID ?? '?'}]`;
+    this.#owner = `${plan.lease.owner ?? `jest ${file} [worker ${process.env.JEST_WORKER_ID ?? '?'}]`}${shardLabel(shardOf(config.globalConfig))}`;
     // Replaces the options copy jest-environment-node put there, so setupFiles (which Jest runs before
     // setup) get a clear error from port() instead of the options.
     (this.global as Record<string, unknown>)[GLOBAL_KEY] = Object.freeze({ kind: PENDING_KIND });

@@ -1,4 +1,12 @@
-import { type LeaseOptions, PortleaseError, parseRange, type StartServerOptions } from 'portlease';
+import {
+  assertKnownKeys,
+  invalidOption,
+  type LeaseOptions,
+  PortleaseError,
+  parseRange,
+  type StartServerOptions,
+  validateRange,
+} from 'portlease';
 
 /** Most ports one test file or one global setup may lease. */
 export const MAX_COUNT = 100;
@@ -88,42 +96,45 @@ export interface LeasePlan {
 
 const LEASE_KEYS = ['count', 'names', 'range', 'lockDir', 'exclude', 'owner'];
 
-/** An `INVALID_OPTIONS` error (its message starts with the code: Jest prints only the message). */
-export function invalid(message: string): PortleaseError {
-  return new PortleaseError('INVALID_OPTIONS', message, { details: { where: 'options' } });
-}
+/** The keys of a global server's options; the `satisfies` line stops compiling if the type gains one. */
+const SERVER_KEYS = [
+  'command',
+  'start',
+  'portEnv',
+  'env',
+  'cwd',
+  'hosts',
+  'readyTimeout',
+  'stopTimeout',
+  'log',
+  'name',
+] as const;
+true satisfies Exclude<
+  keyof GlobalServerOptions,
+  (typeof SERVER_KEYS)[number] | 'port' | 'lease'
+> extends never
+  ? true
+  : false;
 
-/** Re-throws a core error with where it came from and its code in the message. */
+/**
+ * A core error with where it came from put in front (`@portlease/jest global setup: …`), code and
+ * details kept; anything else unchanged.
+ */
 export function withContext(error: unknown, where: string): unknown {
-  if (!(error instanceof PortleaseError)) return error;
-  if (error.details.where !== undefined) return error; // ours, already says where
-  return new PortleaseError(error.code, `${where}: ${error.message}`, {
-    cause: error,
-    details: { ...error.details, where },
-  });
+  return error instanceof PortleaseError ? error.withContext(where) : error;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkKeys(raw: Record<string, unknown>, allowed: readonly string[], where: string): void {
-  for (const key of Object.keys(raw)) {
-    if (!allowed.includes(key)) {
-      throw invalid(
-        `${where} has an unknown option ${JSON.stringify(key)}; known options are ${allowed.join(', ')}.`,
-      );
-    }
-  }
-}
-
-function checkRange(range: unknown, where: string): string {
-  if (typeof range === 'string') return range;
-  if (Array.isArray(range) && range.length === 2 && range.every((n) => Number.isInteger(n))) {
-    return `${range[0]}-${range[1]}`;
-  }
-  throw invalid(
-    `${where}.range must be [min, max] or "min-max", e.g. [20000, 29999], got ${JSON.stringify(range)}.`,
+/** `[min, max]` through core's tuple validator, `"min-max"` through its parser; both name the option. */
+function checkRange(range: unknown, path: string): [number, number] {
+  if (typeof range === 'string') return parseRange(range, path);
+  if (Array.isArray(range)) return validateRange(range, path);
+  throw invalidOption(
+    path,
+    `must be [min, max] or "min-max", e.g. [20000, 29999], got ${JSON.stringify(range)}.`,
   );
 }
 
@@ -139,55 +150,61 @@ export function planLeases(
 ): LeasePlan {
   if (raw === undefined || raw === null) return { count: defaultCount, names: [], lease: {} };
   if (!isPlainObject(raw)) {
-    throw invalid(
-      `${where} must be an object such as { count: 2 } or { names: ['api', 'web'] }, got ${JSON.stringify(raw)}.`,
+    throw invalidOption(
+      where,
+      `must be an object such as { count: 2 } or { names: ['api', 'web'] }, got ${JSON.stringify(raw)}.`,
     );
   }
-  checkKeys(raw, [...LEASE_KEYS, ...extraKeys], where);
+  assertKnownKeys(raw, [...LEASE_KEYS, ...extraKeys], where);
 
   const names = raw.names ?? [];
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && n !== '')) {
-    throw invalid(
-      `${where}.names must be an array of non-empty strings, e.g. ['api', 'web'], got ${JSON.stringify(raw.names)}.`,
+    throw invalidOption(
+      `${where}.names`,
+      `must be an array of non-empty strings, e.g. ['api', 'web'], got ${JSON.stringify(raw.names)}.`,
     );
   }
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate !== undefined)
-    throw invalid(`${where}.names lists ${JSON.stringify(duplicate)} twice; names must be unique.`);
+    throw invalidOption(`${where}.names`, `lists ${JSON.stringify(duplicate)} twice; names must be unique.`);
 
   const count = raw.count ?? (names.length > 0 ? names.length : defaultCount);
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_COUNT) {
-    throw invalid(
-      `${where}.count must be a whole number from 0 to ${MAX_COUNT} (how many ports to lease), got ${JSON.stringify(raw.count)}. Example: { portlease: { count: 2 } }.`,
+    throw invalidOption(
+      `${where}.count`,
+      `must be a whole number from 0 to ${MAX_COUNT} (how many ports to lease), got ${JSON.stringify(raw.count)}. Example: { portlease: { count: 2 } }.`,
     );
   }
   if (count < names.length) {
-    throw invalid(
-      `${where}.count is ${count} but names lists ${names.length}; drop count or raise it to at least ${names.length}.`,
+    throw invalidOption(
+      `${where}.count`,
+      `is ${count} but names lists ${names.length}; drop count or raise it to at least ${names.length}.`,
     );
   }
 
   const lease: LeaseOptions = {};
-  if (raw.range !== undefined) {
-    try {
-      lease.range = parseRange(checkRange(raw.range, where), `${where}.range`);
-    } catch (error) {
-      throw error instanceof PortleaseError ? invalid(error.message) : error;
-    }
-  }
+  if (raw.range !== undefined) lease.range = checkRange(raw.range, `${where}.range`);
   if (raw.lockDir !== undefined) {
     if (typeof raw.lockDir !== 'string' || raw.lockDir === '')
-      throw invalid(`${where}.lockDir must be a non-empty path.`);
+      throw invalidOption(
+        `${where}.lockDir`,
+        `must be a non-empty path, got ${JSON.stringify(raw.lockDir)}.`,
+      );
     lease.lockDir = raw.lockDir;
   }
   if (raw.exclude !== undefined) {
     if (!Array.isArray(raw.exclude) || !raw.exclude.every((p) => Number.isInteger(p))) {
-      throw invalid(`${where}.exclude must be an array of port numbers, e.g. [3000, 8080].`);
+      throw invalidOption(
+        `${where}.exclude`,
+        `must be an array of port numbers, e.g. [3000, 8080], got ${JSON.stringify(raw.exclude)}.`,
+      );
     }
     lease.exclude = raw.exclude as number[];
   }
   if (raw.owner !== undefined) {
-    if (typeof raw.owner !== 'string') throw invalid(`${where}.owner must be a string label.`);
+    if (typeof raw.owner !== 'string') {
+      throw invalidOption(`${where}.owner`, `must be a string label, got ${JSON.stringify(raw.owner)}.`);
+    }
     lease.owner = raw.owner;
   }
   return { count, names: [...names] as string[], lease };
@@ -197,22 +214,22 @@ export function planLeases(
 export function checkServers(raw: unknown, where: string): Record<string, GlobalServerOptions> {
   if (raw === undefined) return {};
   if (!isPlainObject(raw)) {
-    throw invalid(
-      `${where}.servers must map names to startServer options, e.g. { api: { command: ['node', 'server.js'] } }.`,
+    throw invalidOption(
+      `${where}.servers`,
+      `must map names to startServer options, e.g. { api: { command: ['node', 'server.js'] } }.`,
     );
   }
   for (const [name, server] of Object.entries(raw)) {
+    const path = `${where}.servers.${name}`;
     if (!isPlainObject(server) || (server.command === undefined && server.start === undefined)) {
-      throw invalid(
-        `${where}.servers.${name} needs a command (e.g. ['node', 'server.js']) or a start function.`,
-      );
+      throw invalidOption(path, "needs a command (e.g. ['node', 'server.js']) or a start function.");
     }
     for (const key of ['port', 'lease']) {
-      if (key in server)
-        throw invalid(
-          `${where}.servers.${name}.${key} is not allowed: global setup leases the server's port.`,
-        );
+      if (key in server) {
+        throw invalidOption(`${path}.${key}`, "is not allowed: global setup leases the server's port.");
+      }
     }
+    assertKnownKeys(server, SERVER_KEYS, path);
   }
   return raw as Record<string, GlobalServerOptions>;
 }

@@ -61,10 +61,9 @@ for (const version of VERSIONS) {
       assert.equal(run.code, 1, run.output);
       assert.match(
         run.output,
-        /@portlease\/jest global setup: Server "api" exited with code 3 before it accepted connections/,
+        /\[SERVER_EXITED\] @portlease\/jest global setup: Server "api" exited with code 3 before it accepted connections/,
       );
       assert.match(run.output, /boom: no database/);
-      assert.match(run.output, /\[SERVER_EXITED\]/);
       assert.deepEqual(recordsIn(lockDir), []);
     });
   });
@@ -76,7 +75,40 @@ test('global setup without global options says what to add', async () => {
   assert.equal(run.code, 1, run.output);
   assert.match(
     run.output,
-    /found no testEnvironmentOptions\.portlease\.global: say what to lease, e\.g\..*\[INVALID_OPTIONS\]/,
+    /\[INVALID_OPTIONS\] testEnvironmentOptions\.portlease\.global is not set, and globalSetup '@portlease\/jest\/global-setup' needs it: say what to lease, e\.g\./,
+  );
+  assert.deepEqual(recordsIn(lockDir), []);
+});
+
+test('a misspelt server option fails global setup naming it and the closest key', async () => {
+  const lockDir = tempDir();
+  const typo = { servers: { api: { command: ['node', 'server.cjs'], readytimeout: 1000 } } };
+  const run = await runJest(30, 'global', { lockDir, env: { PL_GLOBAL_OPTIONS: JSON.stringify(typo) } });
+  assert.equal(run.code, 1, run.output);
+  assert.match(
+    run.output,
+    /\[INVALID_OPTIONS\] testEnvironmentOptions\.portlease\.global\.servers\.api has no option "readytimeout" \(did you mean "readyTimeout"\?\)/,
+  );
+  assert.deepEqual(recordsIn(lockDir), []);
+});
+
+test("owner labels carry the shard and the names, as Playwright's do", async () => {
+  const lockDir = tempDir();
+  const out = join(tempDir(), 'out');
+  const run = await runJest(30, 'global', {
+    lockDir,
+    args: ['--runInBand', '--shard=1/2'],
+    env: { PL_OUT: out, PL_SERVER_PIDS: join(tempDir(), 'server-pids'), PL_RECORD_OWNERS: '1' },
+  });
+  assert.equal(run.code, 0, run.output);
+  const records = readRecords(out);
+  assert.ok(records.length >= 1, run.output);
+  const owners = records[0].owners.sort();
+  assert.ok(owners.includes('jest global setup names=db shard=1/2'), owners.join('\n'));
+  assert.ok(owners.includes('jest global server=api shard=1/2'), owners.join('\n'));
+  assert.ok(
+    owners.some((owner) => /^jest \w+\.test\.cjs \[worker 1\] shard=1\/2$/.test(owner)),
+    owners.join('\n'),
   );
   assert.deepEqual(recordsIn(lockDir), []);
 });
@@ -91,7 +123,7 @@ test('under another environment globalUrl() still works and port() says what is 
   // The first line of the test (fetch from globalUrl('api'), globalPort) passed; port() is what threw.
   assert.match(
     run.output,
-    /PortleaseError: port\(\): no leased ports, this test file does not run in the portlease environment\. Set testEnvironment: '@portlease\/jest'/,
+    /PortleaseError: \[INVALID_OPTIONS\] port\(\): no leased ports, this test file does not run in the portlease environment\. Set testEnvironment: '@portlease\/jest'/,
   );
   assert.deepEqual(recordsIn(lockDir), []);
 });

@@ -40,7 +40,7 @@ for (const version of VERSIONS) {
     assert.equal(run.code, 1, run.output);
     assert.match(
       run.output,
-      /PortleaseError: Server ".*crash\.cjs" exited with code 4 before it accepted connections/,
+      /PortleaseError: \[SERVER_EXITED\] Server ".*crash\.cjs" exited with code 4 before it accepted connections/,
     );
     assert.match(run.output, /app: cannot open its database/);
     assert.match(run.output, /Test Suites: 2 failed, 2 total/);

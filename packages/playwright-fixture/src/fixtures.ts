@@ -7,8 +7,16 @@ import {
   type PlaywrightWorkerOptions,
   type TestType,
 } from '@playwright/test';
-import { leasePort as lease, type PortLease, PortleaseError, startServer } from 'portlease';
+import {
+  invalidOption,
+  type LeaseOptions,
+  leasePort,
+  type PortLease,
+  PortleaseError,
+  startServer,
+} from 'portlease';
 import { workerLabel } from './labels.js';
+import { checkPortleaseOptions, checkWorkerServer } from './options.js';
 import type { PortleaseTestFixtures, PortleaseWorkerFixtures, WorkerServerOptions } from './types.js';
 
 /**
@@ -23,11 +31,17 @@ async function startWorkerServer(options: WorkerServerOptions, port: number, own
     return await startServer({ ...options, port });
   } catch (error) {
     if (!(error instanceof PortleaseError)) throw error;
-    // The code goes into the text: Playwright prints the message, not the error's fields. No
-    // `cause`, which Playwright would print again in full.
-    throw new PortleaseError(error.code, `The workerServer of "${owner}" did not start: ${error.message}`, {
-      details: error.details,
-    });
+    throw error.withContext(`The workerServer of "${owner}" did not start`);
+  }
+}
+
+/** A lease with the checked `portlease` option; failures (e.g. `RANGE_EXHAUSTED`) say whose it was. */
+async function lease(options: LeaseOptions, what: string): Promise<PortLease> {
+  try {
+    return await leasePort(options);
+  } catch (error) {
+    if (!(error instanceof PortleaseError)) throw error;
+    throw error.withContext(`portlease could not lease ${what}`);
   }
 }
 
@@ -42,7 +56,9 @@ const fixtures: Fixtures<
 
   serverPort: [
     async ({ portlease }, use, info) => {
-      const held = await lease({ ...portlease, owner: workerLabel(portlease.owner, info) });
+      const options = checkPortleaseOptions(portlease, 'use.portlease');
+      const owner = workerLabel(options.owner, info);
+      const held = await lease({ ...options, owner }, `the serverPort of "${owner}"`);
       try {
         await use(held.port);
       } finally {
@@ -55,13 +71,14 @@ const fixtures: Fixtures<
   // Runs on `serverPort`, so a test type that overrides `serverPort` moves the server with it.
   server: [
     async ({ workerServer, serverPort, portlease }, use, info) => {
-      if (!workerServer) {
-        throw new PortleaseError(
-          'INVALID_OPTIONS',
-          'The `server` fixture needs a `workerServer` option: set `use: { workerServer: { command: [...] } }` in playwright.config (or `test.use({ workerServer })`), or use `serverPort` and start the server yourself.',
+      if (workerServer === undefined) {
+        throw invalidOption(
+          'use.workerServer',
+          'is not set, and the `server` fixture needs it: set `use: { workerServer: { command: [...] } }` in playwright.config (or `test.use({ workerServer })`), or use `serverPort` and start the server yourself.',
         );
       }
-      const running = await startWorkerServer(workerServer, serverPort, workerLabel(portlease.owner, info));
+      const options = checkWorkerServer(workerServer, 'use.workerServer');
+      const running = await startWorkerServer(options, serverPort, workerLabel(portlease.owner, info));
       try {
         const { port, url, pid } = running;
         await use({ port, url, pid, output: () => running.output() });
@@ -73,10 +90,12 @@ const fixtures: Fixtures<
   ],
 
   leasePort: async ({ portlease }, use, testInfo) => {
+    const options = checkPortleaseOptions(portlease, 'use.portlease');
     const leases: PortLease[] = [];
-    const owner = `${workerLabel(portlease.owner, testInfo)} test=${JSON.stringify(testInfo.title)}`;
+    const owner = `${workerLabel(options.owner, testInfo)} test=${JSON.stringify(testInfo.title)}`;
     await use(async (label?: string) => {
-      const held = await lease({ ...portlease, owner: label ? `${owner} ${label}` : owner });
+      const labelled = label ? `${owner} ${label}` : owner;
+      const held = await lease({ ...options, owner: labelled }, `a port for "${labelled}"`);
       leases.push(held);
       return held.port;
     });

@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { leasePort, PortleaseError, type PortleaseErrorCode } from 'portlease';
+import { invalidOption, leasePort, PortleaseError } from 'portlease';
+import { cliError, runCli } from './cli-get.js';
 import { DEFAULT_LABEL, shardFromArgv } from './labels.js';
+import { checkPortleaseOptions } from './options.js';
 import type { PortleaseOptions } from './types.js';
 
 /**
@@ -35,11 +33,11 @@ export type RunPortSyncOptions = Omit<RunPortOptions, 'hosts'>;
 
 const ENV_PREFIX = 'PORTLEASE_PLAYWRIGHT_PORT';
 
-function envKey(name: string): string {
-  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) {
-    throw new PortleaseError(
-      'INVALID_OPTIONS',
-      `Run port name ${JSON.stringify(name)} must start with a letter and hold only letters, digits, - or _.`,
+function envKey(name: unknown, path: string): string {
+  if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) {
+    throw invalidOption(
+      `${path}.name`,
+      `must start with a letter and hold only letters, digits, - or _, got ${JSON.stringify(name)}.`,
     );
   }
   return name === 'default' ? ENV_PREFIX : `${ENV_PREFIX}_${name.toUpperCase().replaceAll('-', '_')}`;
@@ -92,20 +90,19 @@ function label(options: RunPortOptions, name: string): string {
  * ```
  */
 export async function leaseRunPort(options: RunPortOptions = {}): Promise<number> {
-  const { name = 'default', ...rest } = options;
-  const key = envKey(name);
+  const path = 'leaseRunPort options';
+  const { name = 'default', ...rest } = checkPortleaseOptions(options, path, ['name']) as RunPortOptions;
+  const key = envKey(name, path);
   const known = inherited(key);
   if (known !== undefined) return known;
-  // Held until this process exits: portlease releases its leases then (or reclaims them after a kill).
-  const lease = await leasePort({ ...rest, owner: label(options, name) });
-  return publish(key, lease.port);
-}
-
-function coreCli(): string {
-  const require = createRequire(import.meta.url);
-  const manifest = require.resolve('portlease/package.json');
-  const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> };
-  return join(dirname(manifest), bin.portlease as string);
+  try {
+    // Held until this process exits: portlease releases its leases then (or reclaims them after a kill).
+    const lease = await leasePort({ ...rest, owner: label(options, name) });
+    return publish(key, lease.port);
+  } catch (error) {
+    if (!(error instanceof PortleaseError)) throw error;
+    throw error.withContext(`leaseRunPort could not lease the run port ${JSON.stringify(name)}`);
+  }
 }
 
 function cliArgs(options: RunPortSyncOptions, owner: string): string[] {
@@ -128,25 +125,20 @@ function cliArgs(options: RunPortSyncOptions, owner: string): string[] {
  * ```
  */
 export function leaseRunPortSync(options: RunPortSyncOptions = {}): number {
+  const path = 'leaseRunPortSync options';
+  if (typeof options === 'object' && options !== null && 'hosts' in options) {
+    throw invalidOption(
+      `${path}.hosts`,
+      'is not supported: the CLI probes the default addresses. Use leaseRunPort({ hosts }) in an ESM config.',
+    );
+  }
+  checkPortleaseOptions(options, path, ['name']);
   const name = options.name ?? 'default';
-  const key = envKey(name);
+  const key = envKey(name, path);
   const known = inherited(key);
   if (known !== undefined) return known;
-  let output: string;
-  try {
-    output = execFileSync(process.execPath, [coreCli(), ...cliArgs(options, label(options, name))], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch (error) {
-    // The CLI prints `portlease: [CODE] <message>`; rethrow it as the error leaseRunPort would throw.
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-    const parsed = /^portlease: \[([A-Z_]+)\] ([\s\S]*)$/.exec(stderr);
-    const code = (parsed?.[1] ?? 'INVALID_OPTIONS') as PortleaseErrorCode;
-    const message = parsed?.[2] ?? (stderr || String(error));
-    throw new PortleaseError(code, `leaseRunPortSync could not lease a port: ${message}`);
-  }
-  const port = (JSON.parse(output) as { ports: number[] }).ports[0];
-  if (port === undefined) throw new PortleaseError('INVALID_OPTIONS', `portlease get printed ${output}`);
-  return publish(key, port);
+  const run = runCli(cliArgs(options, label(options, name)));
+  const port = run.reply?.ports?.[0];
+  if (run.status === 0 && typeof port === 'number') return publish(key, port);
+  throw cliError(run, name);
 }

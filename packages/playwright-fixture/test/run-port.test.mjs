@@ -52,7 +52,12 @@ test('leaseRunPortSync: a held port, handed down the same way; errors keep their
 
   assert.throws(
     () => leaseRunPortSync({ lockDir, range: [port, port], name: 'taken' }),
-    (error) => error.name === 'PortleaseError' && error.code === 'RANGE_EXHAUSTED',
+    (error) =>
+      error.name === 'PortleaseError' &&
+      error.code === 'RANGE_EXHAUSTED' &&
+      // Context first, the code once: the same format whether the CLI reported JSON or (older) prose.
+      error.message.startsWith('[RANGE_EXHAUSTED] leaseRunPortSync could not lease the run port "taken": ') &&
+      error.message.split('[RANGE_EXHAUSTED]').length === 2,
   );
   await assert.rejects(leaseRunPort({ ...options, name: 'not a name' }), { code: 'INVALID_OPTIONS' });
 });

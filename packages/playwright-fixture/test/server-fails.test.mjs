@@ -53,7 +53,11 @@ test('a worker server that cannot start fails its tests with a readable error', 
   assert.ok(await eventually(() => !isAlive(hung[0])), `the hung server ${hung[0]} was not stopped`);
 
   // `server` without a workerServer says how to configure one.
-  assert.match(output, /The `server` fixture needs a `workerServer` option/, output);
+  assert.match(
+    output,
+    /\[INVALID_OPTIONS\] use\.workerServer is not set, and the `server` fixture needs it/,
+    output,
+  );
 
   assert.deepEqual(await core.listLeases({ lockDir }), []);
 });

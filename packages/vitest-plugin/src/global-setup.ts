@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { PortleaseError } from 'portlease';
+import { invalidOption } from 'portlease';
 import type { TestProject } from 'vitest/node';
 import { checkOptions, type PortleaseVitestOptions } from './options.js';
 import './provided.js';
@@ -39,9 +39,9 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const options = checkOptions(provided, 'test.provide.portleaseOptions');
   const names = options.ports ?? namesFromEnv();
   if (!names || names.length === 0) {
-    throw new PortleaseError(
-      'INVALID_OPTIONS',
-      "@portlease/vitest/global-setup has no port names: set test.provide.portleaseOptions = { ports: ['api'] } in vitest.config, or PORTLEASE_PORTS=api in the environment.",
+    throw invalidOption(
+      'test.provide.portleaseOptions.ports',
+      "is not set, and @portlease/vitest/global-setup needs port names: set test.provide.portleaseOptions = { ports: ['api'] } in vitest.config, or PORTLEASE_PORTS=api in the environment.",
     );
   }
   const resolved: PortleaseVitestOptions = { ...options, ports: names };

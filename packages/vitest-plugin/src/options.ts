@@ -1,4 +1,4 @@
-import { type LeaseOptions, PortleaseError } from 'portlease';
+import { assertKnownKeys, invalidOption, type LeaseOptions, validateRange } from 'portlease';
 
 /**
  * Options of the {@link portlease} plugin, of the `@portlease/vitest/global-setup` module (given as
@@ -31,32 +31,90 @@ export interface PortleaseVitestOptions {
   owner?: string;
 }
 
-function invalid(message: string): PortleaseError {
-  return new PortleaseError('INVALID_OPTIONS', `@portlease/vitest: ${message}`);
-}
+/** The keys of {@link PortleaseVitestOptions}; the `satisfies` line stops compiling if the type gains one. */
+const OPTION_KEYS = ['ports', 'range', 'lockDir', 'exclude', 'hosts', 'owner'] as const;
+true satisfies Exclude<keyof PortleaseVitestOptions, (typeof OPTION_KEYS)[number]> extends never
+  ? true
+  : false;
 
-/** Checks the option shapes portlease itself does not check (names, owner). */
-export function checkOptions(options: unknown, where: string): PortleaseVitestOptions {
+/** The keys of the lease options the fixtures take (`leasePort(options)`, `leaseOptions`). */
+export const LEASE_KEYS = ['range', 'lockDir', 'exclude', 'hosts', 'owner'] as const;
+
+const isStrings = (value: unknown) =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '');
+
+/**
+ * Checks options found at `path` (`portlease() options`, `test.provide.portleaseOptions`): every key
+ * known (a misspelt one names the closest), every value of the right type, the range a valid
+ * `[min, max]`. Errors are `INVALID_OPTIONS` naming the option's path.
+ */
+export function checkOptions(options: unknown, path: string): PortleaseVitestOptions {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) {
-    throw invalid(`${where} must be an object such as { ports: ['api'] }, got ${JSON.stringify(options)}.`);
+    throw invalidOption(
+      path,
+      `must be an object such as { ports: ['api'] }, got ${JSON.stringify(options)}.`,
+    );
   }
-  const { ports, owner } = options as PortleaseVitestOptions;
+  checkLeaseOptions(options, path, OPTION_KEYS);
+  const { ports } = options as PortleaseVitestOptions;
   if (ports !== undefined) {
-    if (!Array.isArray(ports))
-      throw invalid(`${where}.ports must be an array of names such as ['api', 'web'].`);
+    if (!Array.isArray(ports)) {
+      throw invalidOption(
+        `${path}.ports`,
+        `must be an array of names such as ['api', 'web'], got ${JSON.stringify(ports)}.`,
+      );
+    }
     const seen = new Set<string>();
     for (const name of ports) {
       if (typeof name !== 'string' || name.trim() === '') {
-        throw invalid(`${where}.ports must hold non-empty strings, got ${JSON.stringify(name)}.`);
+        throw invalidOption(`${path}.ports`, `must hold non-empty strings, got ${JSON.stringify(name)}.`);
       }
-      if (seen.has(name))
-        throw invalid(`${where}.ports names ${JSON.stringify(name)} twice; names must be unique.`);
+      if (seen.has(name)) {
+        throw invalidOption(`${path}.ports`, `names ${JSON.stringify(name)} twice; names must be unique.`);
+      }
       seen.add(name);
     }
   }
-  if (owner !== undefined && typeof owner !== 'string') throw invalid(`${where}.owner must be a string.`);
   return options as PortleaseVitestOptions;
+}
+
+/**
+ * Checks lease options (range, lockDir, exclude, hosts, owner) found at `path`, whose keys must be
+ * among `known`.
+ */
+export function checkLeaseOptions(
+  options: object,
+  path: string,
+  known: readonly string[] = LEASE_KEYS,
+): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidOption(
+      path,
+      `must be an object such as { range: [20000, 29999] }, got ${JSON.stringify(options)}.`,
+    );
+  }
+  assertKnownKeys(options, known, path);
+  const { range, lockDir, exclude, hosts, owner } = options as Record<string, unknown>;
+  if (range !== undefined) validateRange(range, `${path}.range`);
+  if (lockDir !== undefined && (typeof lockDir !== 'string' || lockDir === '')) {
+    throw invalidOption(`${path}.lockDir`, `must be a non-empty path, got ${JSON.stringify(lockDir)}.`);
+  }
+  if (exclude !== undefined && !(Array.isArray(exclude) && exclude.every((p) => Number.isInteger(p)))) {
+    throw invalidOption(
+      `${path}.exclude`,
+      `must be an array of port numbers such as [3000, 8080], got ${JSON.stringify(exclude)}.`,
+    );
+  }
+  if (hosts !== undefined && !isStrings(hosts)) {
+    throw invalidOption(
+      `${path}.hosts`,
+      `must be an array of addresses such as ['::', '0.0.0.0'], got ${JSON.stringify(hosts)}.`,
+    );
+  }
+  if (owner !== undefined && typeof owner !== 'string') {
+    throw invalidOption(`${path}.owner`, `must be a string label, got ${JSON.stringify(owner)}.`);
+  }
 }
 
 /** The lease options (lock directory, range, exclusions, hosts) the options describe. */

@@ -1,4 +1,4 @@
-import { leasePort, type PortLease, PortleaseError } from 'portlease';
+import { leasePort, leasePorts, type PortLease, PortleaseError } from 'portlease';
 import { type PortleaseVitestOptions, toLeaseOptions } from './options.js';
 
 /** Named ports leased in Vitest's main process, released together. */
@@ -18,18 +18,30 @@ export async function leaseRunPorts(options: PortleaseVitestOptions, where: stri
   const names = options.ports ?? [];
   if (names.length === 0) return { ports: {}, release: async () => {} };
   const prefix = options.owner ?? 'vitest';
-  const leases: PortLease[] = [];
+  let leases: PortLease[] = [];
   try {
     // One lease per name, so `npx portlease list` shows which port is which.
     for (const name of names) leases.push(await leasePort(toLeaseOptions(options, `${prefix} ${name}`)));
   } catch (error) {
+    const taken = leases.length;
     for (const lease of leases) lease.releaseSync();
+    leases = [];
     if (!(error instanceof PortleaseError)) throw error;
-    throw new PortleaseError(
-      error.code,
-      `${where} could not lease the run-wide ports ${names.join(', ')}: ${error.message}`,
-      { details: error.details },
-    );
+    let failure = error;
+    if (error.code === 'RANGE_EXHAUSTED' && taken > 0) {
+      // That error counts this run's own first ports as live holders. Asking for all names in one
+      // call gets the verdict (and message) about the range and the other holders only; should the
+      // range have freed up meanwhile, the ports are taken under one label for all names.
+      try {
+        leases = await leasePorts(names.length, toLeaseOptions(options, `${prefix} ${names.join(',')}`));
+      } catch (retry) {
+        if (!(retry instanceof PortleaseError)) throw retry;
+        failure = retry;
+      }
+    }
+    if (leases.length === 0) {
+      throw failure.withContext(`${where} could not lease the run-wide ports ${names.join(', ')}`);
+    }
   }
   const ports: Record<string, number> = {};
   names.forEach((name, index) => {

@@ -10,7 +10,7 @@ import {
   startServer as start,
 } from 'portlease';
 import { test as base, inject, type TestAPI } from 'vitest';
-import { type PortleaseVitestOptions, toLeaseOptions } from './options.js';
+import { checkLeaseOptions, type PortleaseVitestOptions, toLeaseOptions } from './options.js';
 import type { PortName, ProvidedPorts } from './provided.js';
 
 export { expect } from 'vitest';
@@ -117,6 +117,7 @@ export const test: TestAPI<PortleaseFixtures> = base.extend<{
   ],
   port: [
     async ({ leaseOptions }, use) => {
+      checkLeaseOptions(leaseOptions, 'leaseOptions');
       const held = await lease({ ...leaseOptions, owner: workerLabel() });
       try {
         await use(held.port);
@@ -129,7 +130,9 @@ export const test: TestAPI<PortleaseFixtures> = base.extend<{
   leasePort: async ({ leaseOptions, task, signal }, use) => {
     const held: PortLease[] = [];
     try {
+      checkLeaseOptions(leaseOptions, 'leaseOptions');
       await use(async (options) => {
+        if (options !== undefined) checkLeaseOptions(options, 'leasePort() options');
         const taken = await lease({ owner: testLabel(task), ...leaseOptions, ...options, signal });
         held.push(taken);
         return taken.port;

@@ -1,13 +1,9 @@
+// `globalSetup: '@portlease/jest/global-setup'` loads this module (built as dist/global-setup.*): Jest
+// calls its default export in its parent process, before the workers fork.
 import { resolve } from 'node:path';
-import { leasePorts, type RunningServer, startServer } from 'portlease';
-import {
-  checkServers,
-  invalid,
-  nameThem,
-  type PortleaseGlobalOptions,
-  planLeases,
-  withContext,
-} from '../options.js';
+import { invalidOption, leasePorts, type RunningServer, startServer } from 'portlease';
+import { type JestShard, shardLabel, shardOf } from '../labels.js';
+import { checkServers, nameThem, type PortleaseGlobalOptions, planLeases, withContext } from '../options.js';
 import { GLOBAL_ENV, GLOBAL_KEY, type GlobalPortsInfo } from '../shared.js';
 import { closeSession, type GlobalSession, globalState, publishGlobalPorts } from './state.js';
 
@@ -20,10 +16,14 @@ export interface ProjectConfigLike {
 /** A Jest `globalSetup` function: `(globalConfig, projectConfig) => Promise<void>`. */
 export type JestGlobalHook = (globalConfig: unknown, projectConfig: ProjectConfigLike) => Promise<void>;
 
-/** Where global setup runs: the project's root (default cwd of servers) and a label for messages. */
+/**
+ * Where global setup runs: the project's root (default cwd of servers), a label for messages, and the
+ * shard, which the owner labels carry (`jest global setup names=db shard=2/3`).
+ */
 export interface GlobalSetupContext {
   rootDir?: string;
   where?: string;
+  shard?: JestShard | null;
 }
 
 /**
@@ -54,7 +54,10 @@ export async function leaseGlobalPorts(
   const servers = checkServers(options.servers, where);
   for (const name of Object.keys(servers)) {
     if (plan.names.includes(name))
-      throw invalid(`${where}: ${JSON.stringify(name)} is both a port name and a server; rename one.`);
+      throw invalidOption(
+        `${where}.servers.${name}`,
+        `is also in ${where}.names: a name is either a port or a server; rename one.`,
+      );
   }
   const rootDir = context.rootDir ?? process.cwd();
   const state = globalState();
@@ -62,8 +65,14 @@ export async function leaseGlobalPorts(
   const session: GlobalSession = { leases: [], servers: [], info: undefined };
   state.sessions.push(session);
   try {
+    const base = plan.lease.owner ?? 'jest global';
+    const shard = shardLabel(context.shard);
     if (plan.count > 0) {
-      session.leases = await leasePorts(plan.count, { owner: 'jest global setup', ...plan.lease });
+      const names = plan.names.length ? ` names=${plan.names.join(',')}` : '';
+      session.leases = await leasePorts(plan.count, {
+        ...plan.lease,
+        owner: `${base} setup${names}${shard}`,
+      });
     }
     const started = await Promise.allSettled(
       Object.entries(servers).map(([name, server]) =>
@@ -71,7 +80,7 @@ export async function leaseGlobalPorts(
           name,
           ...server,
           cwd: resolve(rootDir, server.cwd ?? '.'),
-          lease: { ...plan.lease, owner: `jest global server ${name}` },
+          lease: { ...plan.lease, owner: `${base} server=${name}${shard}` },
         }),
       ),
     );
@@ -114,9 +123,13 @@ export async function leaseGlobalPorts(
 export function createGlobalSetup(
   options: PortleaseGlobalOptions | ((projectConfig: ProjectConfigLike) => PortleaseGlobalOptions),
 ): JestGlobalHook {
-  return async (_globalConfig, projectConfig) => {
+  return async (globalConfig, projectConfig) => {
     const resolved = typeof options === 'function' ? options(projectConfig) : options;
-    await leaseGlobalPorts(resolved, { rootDir: projectConfig?.rootDir, where: 'createGlobalSetup options' });
+    await leaseGlobalPorts(resolved, {
+      rootDir: projectConfig?.rootDir,
+      where: 'createGlobalSetup options',
+      shard: shardOf(globalConfig),
+    });
   };
 }
 
@@ -134,14 +147,24 @@ export function createGlobalSetup(
  * };
  * ```
  */
-export const globalSetup: JestGlobalHook = async (_globalConfig, projectConfig) => {
+export const globalSetup: JestGlobalHook = async (globalConfig, projectConfig) => {
   const where = 'testEnvironmentOptions.portlease.global';
   const portlease = projectConfig?.testEnvironmentOptions?.[GLOBAL_KEY] as { global?: unknown } | undefined;
   const options = portlease?.global;
   if (options === undefined) {
-    throw invalid(
-      `globalSetup '@portlease/jest/global-setup' found no ${where}: say what to lease, e.g. testEnvironmentOptions: { portlease: { global: { names: ['db'] } } } or { global: { servers: { api: { command: ['node', 'server.js'] } } } }.`,
+    throw invalidOption(
+      where,
+      `is not set, and globalSetup '@portlease/jest/global-setup' needs it: say what to lease, e.g. testEnvironmentOptions: { portlease: { global: { names: ['db'] } } } or { global: { servers: { api: { command: ['node', 'server.js'] } } } }.`,
     );
   }
-  await leaseGlobalPorts(options as PortleaseGlobalOptions, { rootDir: projectConfig.rootDir, where });
+  await leaseGlobalPorts(options as PortleaseGlobalOptions, {
+    rootDir: projectConfig.rootDir,
+    where,
+    shard: shardOf(globalConfig),
+  });
 };
+
+export default globalSetup;
+export type { JestShard } from '../labels.js';
+export type { GlobalServerOptions, PortleaseGlobalOptions } from '../options.js';
+export type { GlobalPortsInfo } from '../shared.js';

@@ -1,3 +1,5 @@
+// `globalTeardown: '@portlease/jest/global-teardown'` loads this module (built as
+// dist/global-teardown.*): Jest calls its default export in its parent process after the last file.
 import { closeSession, globalState, publishGlobalPorts } from './state.js';
 
 /**
@@ -39,3 +41,5 @@ export async function releaseGlobalPorts(): Promise<void> {
 export async function globalTeardown(): Promise<void> {
   await releaseGlobalPorts();
 }
+
+export default globalTeardown;
