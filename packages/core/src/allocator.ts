@@ -7,7 +7,7 @@ import { PortLease, removeEntry } from './lease.js';
 import { isOwnerAlive } from './liveness.js';
 import { ensureLockDir, forgetLockDir, type LockPaths, lockDirError } from './lock-dir.js';
 import { type LeaseOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { acquireOwner, releaseOwner, retainOwner, retryDeferred } from './owner.js';
+import { acquireOwner, deferRemoval, releaseOwner, retainOwner, retryDeferred } from './owner.js';
 import { findListener } from './probe.js';
 import { createRecord, newToken, ownerIdOfToken, readRecord } from './record.js';
 
@@ -197,8 +197,12 @@ async function allocate(session: Session): Promise<PortLease> {
         listener = await findListener(port, options.hosts);
       } catch (error) {
         // The probe itself failed (out of file descriptors): give the port back, then report.
-        removeEntry(portDir, token);
         staged = '';
+        try {
+          giveBack(session, portDir, token);
+        } catch {
+          // Deferred; the probe's failure is the one to report.
+        }
         throw error;
       }
       if (listener === undefined) {
@@ -207,10 +211,37 @@ async function allocate(session: Session): Promise<PortLease> {
       }
       // Someone outside portlease listens there: take our record back and try the next port.
       session.busy.set(port, listener);
-      renameSync(portDir, staged);
+      try {
+        renameSync(portDir, staged);
+      } catch (error) {
+        staged = '';
+        giveBack(session, portDir, token);
+        throw lockDirError(session.paths.root, error);
+      }
     }
   } finally {
-    if (staged) rmdirOrFile(staged, token);
+    try {
+      if (staged) rmdirOrFile(staged, token);
+    } catch {
+      // A staged record holds no port; it is swept once this owner is gone.
+    }
+  }
+}
+
+/**
+ * Removes a record this call published but will not hand out. If the lock directory refuses (turned
+ * read-only), the removal is deferred like a failed release: retried before the next allocation and
+ * at exit, never abandoned while this process lives on.
+ */
+function giveBack(session: Session, portDir: string, token: string): void {
+  const remove = () => {
+    removeEntry(portDir, token);
+  };
+  try {
+    remove();
+  } catch (error) {
+    deferRemoval(token, remove);
+    throw lockDirError(session.paths.root, error);
   }
 }
 
@@ -287,7 +318,16 @@ export async function leasePorts(count: number, options?: LeaseOptions): Promise
     }
     return leases;
   } catch (error) {
-    for (const lease of leases) lease.releaseSync();
+    // All or nothing: release every lease of this call, even when some releases fail (a lock
+    // directory turned read-only meanwhile): a failed release defers its removal, so it is retried
+    // before the next allocation and at exit. The call's own failure is what gets reported.
+    for (const lease of leases) {
+      try {
+        lease.releaseSync();
+      } catch {
+        // Deferred by the lease itself; keep releasing the others.
+      }
+    }
     throw error;
   } finally {
     releaseOwner(session.ownerId);
