@@ -106,6 +106,9 @@ async function reclaimIfDead(session: Session, port: number, portDir: string): P
     names = readdirSync(portDir);
   } catch (error) {
     if (hasErrno(error, 'ENOENT')) return true;
+    // Out of descriptors is this process's problem, not a fact about the port.
+    const fds = fdExhaustion(error, `read lock directory ${session.paths.root}`);
+    if (fds) throw fds;
     session.held.set(port, { note: 'an entry portlease cannot read' });
     return false;
   }

@@ -32,12 +32,13 @@ function lockDirOf(options: InspectOptions): string {
   return options.lockDir ?? (process.env.PORTLEASE_DIR || defaultLockDir());
 }
 
-function readNames(dir: string): string[] {
+function readNames(dir: string, root: string): string[] {
   try {
     return readdirSync(dir);
   } catch (error) {
     if (hasErrno(error, 'ENOENT', 'ENOTDIR')) return [];
-    throw error;
+    // Coded: TOO_MANY_OPEN_FILES when out of descriptors, never an empty or partial answer.
+    throw lockDirError(root, error);
   }
 }
 
@@ -54,11 +55,11 @@ function ownerAlive(ownerId: string): Promise<boolean> {
 async function inspectScope(paths: LockPaths): Promise<LeaseInfo[]> {
   aliveCache.clear();
   const infos: LeaseInfo[] = [];
-  for (const name of readNames(paths.scope)) {
+  for (const name of readNames(paths.scope, paths.root)) {
     if (!/^\d+$/.test(name)) continue;
     const port = Number(name);
     const portDir = join(paths.scope, name);
-    for (const token of readNames(portDir)) {
+    for (const token of readNames(portDir, paths.root)) {
       const path = join(portDir, token);
       const ownerId = ownerIdOfToken(token);
       const status = ownerId === undefined ? 'unknown' : (await ownerAlive(ownerId)) ? 'alive' : 'stale';
@@ -104,7 +105,7 @@ export interface GcResult {
 
 async function sweepStaging(paths: LockPaths): Promise<number> {
   let removed = 0;
-  for (const token of readNames(paths.staging)) {
+  for (const token of readNames(paths.staging, paths.root)) {
     const ownerId = ownerIdOfToken(token);
     if (ownerId === undefined || (await isOwnerAlive(ownerId))) continue;
     try {
@@ -137,7 +138,7 @@ export async function collectGarbage(options: InspectOptions = {}): Promise<GcRe
       else result.unknown.push(info.path);
     } else if (info.status === 'unknown') result.unknown.push(info.path);
   }
-  for (const name of readNames(paths.scope)) {
+  for (const name of readNames(paths.scope, paths.root)) {
     if (!/^\d+$/.test(name)) continue;
     try {
       rmdirSync(join(paths.scope, name));

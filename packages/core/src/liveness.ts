@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasErrno } from './errors.js';
+import { fdExhaustion, hasErrno } from './errors.js';
 
 /**
  * Liveness without pids or clocks: every owner listens on a local socket named after its id. The
@@ -51,7 +51,8 @@ export function listenOracle(ownerId: string): Promise<Server> {
 }
 
 /**
- * Whether the owner is alive: `true` (alive or cannot tell) or `false` (proven dead). Never throws.
+ * Whether the owner is alive: `true` (alive or cannot tell) or `false` (proven dead). Rejects only
+ * with `TOO_MANY_OPEN_FILES` (this process is out of descriptors, so it cannot check).
  * Checks by connecting: the kernel queues the connection in the owner's backlog, so a live owner
  * answers even while its event loop is blocked or it is frozen; a name nobody listens on is refused
  * (`ECONNREFUSED`, or `ENOENT` for a socket file or pipe). Connecting leaves nothing behind, so a
@@ -60,7 +61,7 @@ export function listenOracle(ownerId: string): Promise<Server> {
  */
 export function isOwnerAlive(ownerId: string): Promise<boolean> {
   if (!OWNER_ID_PATTERN.test(ownerId)) return Promise.resolve(true);
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const socket = createConnection({ path: oracleAddress(ownerId) });
     socket.unref();
     socket.once('connect', () => {
@@ -69,7 +70,10 @@ export function isOwnerAlive(ownerId: string): Promise<boolean> {
     });
     socket.once('error', (error) => {
       socket.destroy();
-      resolve(!hasErrno(error, 'ECONNREFUSED', 'ENOENT'));
+      // Out of descriptors says nothing about the owner: an error, never an answer (nor a cached one).
+      const fds = fdExhaustion(error, 'check whether a lease owner is alive');
+      if (fds) reject(fds);
+      else resolve(!hasErrno(error, 'ECONNREFUSED', 'ENOENT'));
     });
   });
 }
