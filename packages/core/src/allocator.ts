@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Candidates } from './candidates.js';
 import { fdExhaustion, hasErrno, PortleaseError } from './errors.js';
 import { sweepStagingOnce } from './inspect.js';
-import { PortLease, removeEntry } from './lease.js';
+import { isRealDirectory, PortLease, removeEntry } from './lease.js';
 import { isOwnerAlive } from './liveness.js';
 import { ensureLockDir, forgetLockDir, type LockPaths, lockDirError } from './lock-dir.js';
 import { type LeaseOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -103,6 +103,10 @@ function publish(staged: string, portDir: string, root: string): boolean {
 async function reclaimIfDead(session: Session, port: number, portDir: string): Promise<boolean> {
   let names: string[];
   try {
+    if (!isRealDirectory(portDir)) {
+      session.held.set(port, { note: 'an entry portlease did not write (not a directory)' });
+      return false;
+    }
     names = readdirSync(portDir);
   } catch (error) {
     if (hasErrno(error, 'ENOENT')) return true;

@@ -1,7 +1,7 @@
 import { readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasErrno } from './errors.js';
-import { removeEntry } from './lease.js';
+import { isRealDirectory, removeEntry } from './lease.js';
 import { isOwnerAlive } from './liveness.js';
 import { defaultLockDir, ensureLockDir, type LockPaths, lockDirError } from './lock-dir.js';
 import { ownerIdOfToken, type RecordProblem, readRecord } from './record.js';
@@ -42,6 +42,18 @@ function readNames(dir: string, root: string): string[] {
   }
 }
 
+/** A port directory's entries, or `'unreadable'` for what is not a real directory we may read. */
+function readPortDir(portDir: string, root: string): string[] | 'unreadable' {
+  try {
+    if (!isRealDirectory(portDir)) return 'unreadable';
+    return readdirSync(portDir);
+  } catch (error) {
+    if (hasErrno(error, 'ENOENT')) return [];
+    if (hasErrno(error, 'EACCES', 'EPERM', 'ENOTDIR')) return 'unreadable';
+    throw lockDirError(root, error);
+  }
+}
+
 const aliveCache = new Map<string, Promise<boolean>>();
 function ownerAlive(ownerId: string): Promise<boolean> {
   let answer = aliveCache.get(ownerId);
@@ -59,11 +71,19 @@ async function inspectScope(paths: LockPaths): Promise<LeaseInfo[]> {
     if (!/^\d+$/.test(name)) continue;
     const port = Number(name);
     const portDir = join(paths.scope, name);
-    for (const token of readNames(portDir, paths.root)) {
+    const tokens = readPortDir(portDir, paths.root);
+    if (tokens === 'unreadable') {
+      // A symlink (never followed), a file, or a directory we may not read: not ours to judge.
+      infos.push({ port, status: 'unknown', token: '', path: portDir, problem: 'unreadable' });
+      continue;
+    }
+    for (const token of tokens) {
       const path = join(portDir, token);
       const ownerId = ownerIdOfToken(token);
       const status = ownerId === undefined ? 'unknown' : (await ownerAlive(ownerId)) ? 'alive' : 'stale';
       const record = readRecord(path);
+      // Released between the readdir and the read: the lease is gone, not a row.
+      if (record === 'missing') continue;
       const info: LeaseInfo = { port, status, token, path };
       if (typeof record === 'string') info.problem = record;
       else {
@@ -109,8 +129,8 @@ async function sweepStaging(paths: LockPaths): Promise<number> {
     const ownerId = ownerIdOfToken(token);
     if (ownerId === undefined || (await isOwnerAlive(ownerId))) continue;
     try {
-      removeEntry(join(paths.staging, token), token);
-      removed++;
+      // removeEntry touches nothing unless the staged entry is a real directory (never a symlink).
+      if (removeEntry(join(paths.staging, token), token)) removed++;
     } catch {
       // Not the shape portlease stages (a directory holding one file): not ours to delete.
     }
