@@ -154,6 +154,13 @@ async function reclaimIfDead(session: Session, port: number, portDir: string): P
   return true;
 }
 
+/** How many ports of the range may be handed out at all (not excluded). */
+function usablePorts(options: ResolvedOptions): number {
+  let excluded = 0;
+  for (const port of options.excluded) if (port >= options.min && port <= options.max) excluded++;
+  return options.max - options.min + 1 - excluded;
+}
+
 function describeHolder(port: number, holder: Holder): string {
   if ('note' in holder) return `${port} (${holder.note})`;
   const record = readRecord(holder.record);
@@ -161,7 +168,7 @@ function describeHolder(port: number, holder: Holder): string {
   return `${port} ${JSON.stringify(record.owner)} (pid ${record.pid})`;
 }
 
-function exhausted(session: Session): PortleaseError {
+function exhausted(session: Session, taken: number, wanted: number): PortleaseError {
   const { min, max, lockDir } = session.options;
   const holders = [...session.held].map(([port, holder]) => describeHolder(port, holder));
   const busy = [...session.busy].map(([port, host]) => `${port} on ${host}`);
@@ -176,6 +183,9 @@ function exhausted(session: Session): PortleaseError {
       `${busy.length} in use by other programs: ${busy.slice(0, 8).join(', ')}${busy.length > 8 ? ', …' : ''}`,
     );
   }
+  // This call's own leases are never drawn again, so they are never listed as holders; say they exist.
+  if (taken > 0)
+    parts.push(`this call had leased ${taken} of the ${wanted} ports it asked for (released again)`);
   const why = parts.length ? parts.join('; ') : 'every port is excluded';
   return new PortleaseError(
     'RANGE_EXHAUSTED',
@@ -184,7 +194,7 @@ function exhausted(session: Session): PortleaseError {
   );
 }
 
-async function allocate(session: Session): Promise<PortLease> {
+async function allocate(session: Session, taken = 0, wanted = 1): Promise<PortLease> {
   const { options } = session;
   const token = newToken(session.ownerId);
   let staged = stage(session, token);
@@ -192,7 +202,7 @@ async function allocate(session: Session): Promise<PortLease> {
     for (;;) {
       if (options.signal?.aborted) throw aborted(options.signal);
       const port = session.candidates.next();
-      if (port === undefined) throw exhausted(session);
+      if (port === undefined) throw exhausted(session, taken, wanted);
       if (options.excluded.has(port)) continue;
       const portDir = join(session.paths.scope, String(port));
       let won = publish(staged, portDir, session.paths.root);
@@ -252,8 +262,22 @@ function giveBack(session: Session, portDir: string, token: string): void {
   }
 }
 
-async function openSession(options: LeaseOptions | undefined): Promise<Session> {
-  const resolved = resolveOptions(options);
+async function openSession(
+  options: LeaseOptions | undefined,
+  count = 1,
+  api = 'leasePort',
+): Promise<Session> {
+  const resolved = resolveOptions(options, process.env, api);
+  const usable = usablePorts(resolved);
+  if (count > usable) {
+    const { min, max } = resolved;
+    const size = max - min + 1;
+    throw new PortleaseError(
+      'RANGE_EXHAUSTED',
+      `${count} ports were asked of range ${min}-${max}, which holds ${usable === size ? size : `${size}, ${usable} of them not excluded`}: no lease can satisfy that. Widen the range (the range option or PORTLEASE_RANGE) or ask for fewer ports.`,
+      { details: { range: [min, max], asked: count, usable } },
+    );
+  }
   if (resolved.signal?.aborted) throw aborted(resolved.signal);
   retryDeferred();
   const paths = ensureLockDir(resolved.lockDir);
@@ -313,14 +337,14 @@ export async function leasePorts(count: number, options?: LeaseOptions): Promise
   if (!Number.isInteger(count) || count < 1 || count > 65535) {
     throw new PortleaseError(
       'INVALID_OPTIONS',
-      `count must be a whole number from 1 to 65535, got ${count}.`,
+      `leasePorts count must be a whole number from 1 to 65535, got ${typeof count === 'number' ? count : typeof count}.`,
     );
   }
-  const session = await openSession(options);
+  const session = await openSession(options, count, 'leasePorts');
   const leases: PortLease[] = [];
   try {
     while (leases.length < count) {
-      leases.push(await allocate(session));
+      leases.push(await allocate(session, leases.length, count));
       retainOwner(session.ownerId);
     }
     return leases;

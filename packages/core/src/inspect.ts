@@ -1,9 +1,11 @@
 import { readdirSync, rmdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { hasErrno } from './errors.js';
 import { isRealDirectory, removeEntry } from './lease.js';
 import { isOwnerAlive } from './liveness.js';
 import { defaultLockDir, ensureLockDir, type LockPaths, lockDirError } from './lock-dir.js';
+import { assertKnownKeys, invalidOption } from './option-errors.js';
+import { resolveLockDir } from './options.js';
 import { ownerIdOfToken, type RecordProblem, readRecord } from './record.js';
 
 /** One entry of the lock directory, as `portlease list` shows it. */
@@ -28,8 +30,19 @@ export interface InspectOptions {
   lockDir?: string;
 }
 
-function lockDirOf(options: InspectOptions): string {
-  return options.lockDir ?? (process.env.PORTLEASE_DIR || defaultLockDir());
+/** Validates the options of listLeases / collectGarbage and resolves the lock directory, absolute. */
+function lockDirOf(options: InspectOptions | undefined, api: string): string {
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidOption(
+      `${api} options`,
+      `must be an object such as { lockDir }, got ${options === null ? 'null' : typeof options}.`,
+    );
+  }
+  assertKnownKeys(options, ['lockDir'], `${api} options`);
+  if (options.lockDir !== undefined) return resolveLockDir(options.lockDir, 'lockDir');
+  const env = process.env.PORTLEASE_DIR;
+  return env ? resolveLockDir(env, 'PORTLEASE_DIR') : resolve(defaultLockDir());
 }
 
 function readNames(dir: string, root: string): string[] {
@@ -107,8 +120,8 @@ async function inspectScope(paths: LockPaths): Promise<LeaseInfo[]> {
  * for (const lease of await listLeases()) console.log(lease.port, lease.owner, lease.status);
  * ```
  */
-export async function listLeases(options: InspectOptions = {}): Promise<LeaseInfo[]> {
-  return inspectScope(ensureLockDir(lockDirOf(options)));
+export async function listLeases(options?: InspectOptions): Promise<LeaseInfo[]> {
+  return inspectScope(ensureLockDir(lockDirOf(options, 'listLeases')));
 }
 
 /** What {@link collectGarbage} removed and left. */
@@ -143,8 +156,8 @@ async function sweepStaging(paths: LockPaths): Promise<number> {
  * directories. Never touches a live owner's record or an entry it cannot judge. Allocation does not
  * need this (it reclaims dead owners' ports as it meets them); it keeps `portlease list` tidy.
  */
-export async function collectGarbage(options: InspectOptions = {}): Promise<GcResult> {
-  const paths = ensureLockDir(lockDirOf(options));
+export async function collectGarbage(options?: InspectOptions): Promise<GcResult> {
+  const paths = ensureLockDir(lockDirOf(options, 'collectGarbage'));
   const result: GcResult = { stale: 0, staged: await sweepStaging(paths), empty: 0, unknown: [] };
   for (const info of await inspectScope(paths)) {
     if (info.status === 'stale') {

@@ -1,6 +1,6 @@
 import { lstatSync, mkdirSync, readlinkSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fdExhaustion, hasErrno, PortleaseError } from './errors.js';
 
 /** Where the leases of one network namespace live inside a lock directory. */
@@ -98,18 +98,44 @@ export function lockDirError(path: string, cause: unknown): Error {
   return cause instanceof Error ? cause : new Error(String(cause));
 }
 
+/**
+ * The fix-it command for a root, only when it is a path portlease would own (the default lock
+ * directory, whose name it chose): for a path the user gave (`PORTLEASE_DIR=/etc/passwd`, `/`) a
+ * suggested `rm` or `chmod` could do real harm, so the message says what is wrong and points elsewhere.
+ */
+function fixFor(path: string, command: string, otherwise: string): string {
+  const own = path === resolve(defaultLockDir()) || path === defaultLockDir();
+  return own
+    ? `Run ${command} ${path}${command.startsWith('rm') ? ' (portlease recreates it)' : ''}.`
+    : otherwise;
+}
+
+const NOT_OURS = 'It is not a directory portlease created, so it is left as it is.';
+
 function checkRoot(path: string, stats: Stats): void {
   if (stats.isSymbolicLink()) {
-    throw unsafe(path, 'is a symbolic link (someone may be redirecting it)', `Remove it (rm ${path}).`);
+    throw unsafe(path, 'is a symbolic link (someone may be redirecting it)', fixFor(path, 'rm', NOT_OURS));
   }
-  if (!stats.isDirectory()) throw unsafe(path, 'is not a directory', `Remove it (rm ${path}).`);
+  if (!stats.isDirectory()) throw unsafe(path, 'is not a directory', fixFor(path, 'rm', NOT_OURS));
   if (process.platform === 'win32' || UID === null) return;
   if (stats.uid !== UID) {
-    throw unsafe(path, `is owned by uid ${stats.uid}, not by you (uid ${UID})`, `Remove it (rm -r ${path}).`);
+    throw unsafe(
+      path,
+      `is owned by uid ${stats.uid}, not by you (uid ${UID})`,
+      fixFor(path, 'rm -r', NOT_OURS),
+    );
   }
   if ((stats.mode & 0o077) !== 0) {
     const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
-    throw unsafe(path, `has mode ${mode}, open to other users`, `Run chmod 700 ${path}.`);
+    throw unsafe(
+      path,
+      `has mode ${mode}, open to other users`,
+      fixFor(
+        path,
+        'chmod 700',
+        'If it is a directory made for portlease alone, restrict it to its owner (chmod 700); if it is shared (such as /tmp), leave it as it is.',
+      ),
+    );
   }
 }
 
