@@ -268,17 +268,21 @@ async function openSession(
   api = 'leasePort',
 ): Promise<Session> {
   const resolved = resolveOptions(options, process.env, api);
+  if (resolved.signal?.aborted) throw aborted(resolved.signal);
   const usable = usablePorts(resolved);
   if (count > usable) {
     const { min, max } = resolved;
     const size = max - min + 1;
+    const why =
+      usable === 0
+        ? `No free port in ${min}-${max}: every port is excluded (browser-unsafe, reserved or in exclude).`
+        : `${count} ports were asked of range ${min}-${max}, which holds ${usable === size ? size : `${size}, ${usable} of them not excluded`}: no lease can satisfy that.`;
     throw new PortleaseError(
       'RANGE_EXHAUSTED',
-      `${count} ports were asked of range ${min}-${max}, which holds ${usable === size ? size : `${size}, ${usable} of them not excluded`}: no lease can satisfy that. Widen the range (the range option or PORTLEASE_RANGE) or ask for fewer ports.`,
+      `${why} Widen the range (the range option or PORTLEASE_RANGE) or ask for fewer ports.`,
       { details: { range: [min, max], asked: count, usable } },
     );
   }
-  if (resolved.signal?.aborted) throw aborted(resolved.signal);
   retryDeferred();
   const paths = ensureLockDir(resolved.lockDir);
   sweepStagingOnce(paths);

@@ -40,7 +40,8 @@ function lockDirOf(options: InspectOptions | undefined, api: string): string {
     );
   }
   assertKnownKeys(options, ['lockDir'], `${api} options`);
-  if (options.lockDir !== undefined) return resolveLockDir(options.lockDir, 'lockDir');
+  if (options.lockDir !== undefined && options.lockDir !== null)
+    return resolveLockDir(options.lockDir, 'lockDir');
   const env = process.env.PORTLEASE_DIR;
   return env ? resolveLockDir(env, 'PORTLEASE_DIR') : resolve(defaultLockDir());
 }

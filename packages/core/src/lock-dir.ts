@@ -110,7 +110,8 @@ function fixFor(path: string, command: string, otherwise: string): string {
     : otherwise;
 }
 
-const NOT_OURS = 'It is not a directory portlease created, so it is left as it is.';
+const NOT_OURS =
+  'Remove it or fix it only if it is yours to change: it is not a path portlease chose, so no command is suggested.';
 
 function checkRoot(path: string, stats: Stats): void {
   if (stats.isSymbolicLink()) {

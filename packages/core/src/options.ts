@@ -232,14 +232,16 @@ export function resolveOptions(
     excluded = mine;
   }
 
+  // null means unset, as `??` reads it (documented; the property model relies on it).
   const lockDir =
-    options.lockDir !== undefined
+    options.lockDir !== undefined && options.lockDir !== null
       ? resolveLockDir(options.lockDir, 'lockDir')
       : env.PORTLEASE_DIR
         ? resolveLockDir(env.PORTLEASE_DIR, 'PORTLEASE_DIR')
         : resolve(defaultLockDir(env));
 
-  const hosts = options.hosts === undefined ? DEFAULT_HOSTS : checkHosts(options.hosts);
+  const hosts =
+    options.hosts === undefined || options.hosts === null ? DEFAULT_HOSTS : checkHosts(options.hosts);
 
   const signal = options.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
