@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { Candidates } from './candidates.js';
 import { fdExhaustion, hasErrno, PortleaseError } from './errors.js';
 import { sweepStagingOnce } from './inspect.js';
-import { PortLease, removeEntry } from './lease.js';
+import { isRealDirectory, PortLease, removeEntry } from './lease.js';
 import { isOwnerAlive } from './liveness.js';
 import { ensureLockDir, forgetLockDir, type LockPaths, lockDirError } from './lock-dir.js';
 import { type LeaseOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { acquireOwner, releaseOwner, retainOwner, retryDeferred } from './owner.js';
+import { acquireOwner, deferRemoval, releaseOwner, retainOwner, retryDeferred } from './owner.js';
 import { findListener } from './probe.js';
 import { createRecord, newToken, ownerIdOfToken, readRecord } from './record.js';
 
@@ -103,9 +103,16 @@ function publish(staged: string, portDir: string, root: string): boolean {
 async function reclaimIfDead(session: Session, port: number, portDir: string): Promise<boolean> {
   let names: string[];
   try {
+    if (!isRealDirectory(portDir)) {
+      session.held.set(port, { note: 'an entry portlease did not write (not a directory)' });
+      return false;
+    }
     names = readdirSync(portDir);
   } catch (error) {
     if (hasErrno(error, 'ENOENT')) return true;
+    // Out of descriptors is this process's problem, not a fact about the port.
+    const fds = fdExhaustion(error, `read lock directory ${session.paths.root}`);
+    if (fds) throw fds;
     session.held.set(port, { note: 'an entry portlease cannot read' });
     return false;
   }
@@ -147,6 +154,13 @@ async function reclaimIfDead(session: Session, port: number, portDir: string): P
   return true;
 }
 
+/** How many ports of the range may be handed out at all (not excluded). */
+function usablePorts(options: ResolvedOptions): number {
+  let excluded = 0;
+  for (const port of options.excluded) if (port >= options.min && port <= options.max) excluded++;
+  return options.max - options.min + 1 - excluded;
+}
+
 function describeHolder(port: number, holder: Holder): string {
   if ('note' in holder) return `${port} (${holder.note})`;
   const record = readRecord(holder.record);
@@ -154,7 +168,7 @@ function describeHolder(port: number, holder: Holder): string {
   return `${port} ${JSON.stringify(record.owner)} (pid ${record.pid})`;
 }
 
-function exhausted(session: Session): PortleaseError {
+function exhausted(session: Session, taken: number, wanted: number): PortleaseError {
   const { min, max, lockDir } = session.options;
   const holders = [...session.held].map(([port, holder]) => describeHolder(port, holder));
   const busy = [...session.busy].map(([port, host]) => `${port} on ${host}`);
@@ -169,6 +183,9 @@ function exhausted(session: Session): PortleaseError {
       `${busy.length} in use by other programs: ${busy.slice(0, 8).join(', ')}${busy.length > 8 ? ', …' : ''}`,
     );
   }
+  // This call's own leases are never drawn again, so they are never listed as holders; say they exist.
+  if (taken > 0)
+    parts.push(`this call had leased ${taken} of the ${wanted} ports it asked for (released again)`);
   const why = parts.length ? parts.join('; ') : 'every port is excluded';
   return new PortleaseError(
     'RANGE_EXHAUSTED',
@@ -177,7 +194,7 @@ function exhausted(session: Session): PortleaseError {
   );
 }
 
-async function allocate(session: Session): Promise<PortLease> {
+async function allocate(session: Session, taken = 0, wanted = 1): Promise<PortLease> {
   const { options } = session;
   const token = newToken(session.ownerId);
   let staged = stage(session, token);
@@ -185,7 +202,7 @@ async function allocate(session: Session): Promise<PortLease> {
     for (;;) {
       if (options.signal?.aborted) throw aborted(options.signal);
       const port = session.candidates.next();
-      if (port === undefined) throw exhausted(session);
+      if (port === undefined) throw exhausted(session, taken, wanted);
       if (options.excluded.has(port)) continue;
       const portDir = join(session.paths.scope, String(port));
       let won = publish(staged, portDir, session.paths.root);
@@ -197,8 +214,12 @@ async function allocate(session: Session): Promise<PortLease> {
         listener = await findListener(port, options.hosts);
       } catch (error) {
         // The probe itself failed (out of file descriptors): give the port back, then report.
-        removeEntry(portDir, token);
         staged = '';
+        try {
+          giveBack(session, portDir, token);
+        } catch {
+          // Deferred; the probe's failure is the one to report.
+        }
         throw error;
       }
       if (listener === undefined) {
@@ -207,16 +228,61 @@ async function allocate(session: Session): Promise<PortLease> {
       }
       // Someone outside portlease listens there: take our record back and try the next port.
       session.busy.set(port, listener);
-      renameSync(portDir, staged);
+      try {
+        renameSync(portDir, staged);
+      } catch (error) {
+        staged = '';
+        giveBack(session, portDir, token);
+        throw lockDirError(session.paths.root, error);
+      }
     }
   } finally {
-    if (staged) rmdirOrFile(staged, token);
+    try {
+      if (staged) rmdirOrFile(staged, token);
+    } catch {
+      // A staged record holds no port; it is swept once this owner is gone.
+    }
   }
 }
 
-async function openSession(options: LeaseOptions | undefined): Promise<Session> {
-  const resolved = resolveOptions(options);
+/**
+ * Removes a record this call published but will not hand out. If the lock directory refuses (turned
+ * read-only), the removal is deferred like a failed release: retried before the next allocation and
+ * at exit, never abandoned while this process lives on.
+ */
+function giveBack(session: Session, portDir: string, token: string): void {
+  const remove = () => {
+    removeEntry(portDir, token);
+  };
+  try {
+    remove();
+  } catch (error) {
+    deferRemoval(token, remove);
+    throw lockDirError(session.paths.root, error);
+  }
+}
+
+async function openSession(
+  options: LeaseOptions | undefined,
+  count = 1,
+  api = 'leasePort',
+): Promise<Session> {
+  const resolved = resolveOptions(options, process.env, api);
   if (resolved.signal?.aborted) throw aborted(resolved.signal);
+  const usable = usablePorts(resolved);
+  if (count > usable) {
+    const { min, max } = resolved;
+    const size = max - min + 1;
+    const why =
+      usable === 0
+        ? `No free port in ${min}-${max}: every port is excluded (browser-unsafe, reserved or in exclude).`
+        : `${count} ports were asked of range ${min}-${max}, which holds ${usable === size ? size : `${size}, ${usable} of them not excluded`}: no lease can satisfy that.`;
+    throw new PortleaseError(
+      'RANGE_EXHAUSTED',
+      `${why} Widen the range (the range option or PORTLEASE_RANGE) or ask for fewer ports.`,
+      { details: { range: [min, max], asked: count, usable } },
+    );
+  }
   retryDeferred();
   const paths = ensureLockDir(resolved.lockDir);
   sweepStagingOnce(paths);
@@ -275,19 +341,28 @@ export async function leasePorts(count: number, options?: LeaseOptions): Promise
   if (!Number.isInteger(count) || count < 1 || count > 65535) {
     throw new PortleaseError(
       'INVALID_OPTIONS',
-      `count must be a whole number from 1 to 65535, got ${count}.`,
+      `leasePorts count must be a whole number from 1 to 65535, got ${typeof count === 'number' ? count : typeof count}.`,
     );
   }
-  const session = await openSession(options);
+  const session = await openSession(options, count, 'leasePorts');
   const leases: PortLease[] = [];
   try {
     while (leases.length < count) {
-      leases.push(await allocate(session));
+      leases.push(await allocate(session, leases.length, count));
       retainOwner(session.ownerId);
     }
     return leases;
   } catch (error) {
-    for (const lease of leases) lease.releaseSync();
+    // All or nothing: release every lease of this call, even when some releases fail (a lock
+    // directory turned read-only meanwhile): a failed release defers its removal, so it is retried
+    // before the next allocation and at exit. The call's own failure is what gets reported.
+    for (const lease of leases) {
+      try {
+        lease.releaseSync();
+      } catch {
+        // Deferred by the lease itself; keep releasing the others.
+      }
+    }
     throw error;
   } finally {
     releaseOwner(session.ownerId);

@@ -10,6 +10,8 @@
  * - `TOO_MANY_OPEN_FILES` — this process (or the system) is out of file descriptors (`EMFILE`,
  *   `ENFILE`), so portlease could not open its lock files, probe sockets or liveness socket. Close
  *   some, or raise the limit (`ulimit -n`). Leases already held are not affected.
+ * - `NETWORK_NAMESPACE_UNKNOWN` — (Linux) `/proc/self/ns/net` cannot be read (no `/proc` mounted), so
+ *   portlease cannot tell which processes share this process's ports, and refuses rather than guess.
  * - `ABORTED` — the `signal` passed in was aborted.
  * - `SERVER_EXITED` — a server started by {@link startServer} exited before it accepted connections.
  * - `SERVER_TIMEOUT` — a server started by {@link startServer} did not accept connections in time.
@@ -20,6 +22,7 @@ export type PortleaseErrorCode =
   | 'LOCK_DIR_UNSAFE'
   | 'LOCK_DIR_UNWRITABLE'
   | 'TOO_MANY_OPEN_FILES'
+  | 'NETWORK_NAMESPACE_UNKNOWN'
   | 'ABORTED'
   | 'SERVER_EXITED'
   | 'SERVER_TIMEOUT';

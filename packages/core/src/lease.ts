@@ -1,4 +1,4 @@
-import { rmdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hasErrno } from './errors.js';
 import { lockDirError } from './lock-dir.js';
@@ -104,10 +104,12 @@ export class PortLease implements AsyncDisposable, Disposable {
 
 /**
  * Removes one token's record and then the port's directory if (and only if) it is now empty. Returns
- * `false`, touching nothing, when the entry is a directory: portlease only writes files there, and
- * never deletes what it did not write. Other failures throw.
+ * `false`, touching nothing, when the port directory is not a real directory (a symlink: unlinking
+ * through it would delete a file elsewhere) or the entry is a directory: portlease only writes files
+ * there, and never deletes what it did not write. Other failures throw.
  */
 export function removeEntry(portDir: string, token: string): boolean {
+  if (!isRealDirectory(portDir)) return false;
   try {
     unlinkSync(join(portDir, token));
   } catch (error) {
@@ -122,4 +124,17 @@ export function removeEntry(portDir: string, token: string): boolean {
     if (!hasErrno(error, 'ENOENT', 'ENOTEMPTY', 'EEXIST', 'EBUSY')) throw error;
   }
   return true;
+}
+
+/**
+ * Whether `path` is a directory itself, not a symlink to one (lstat): nothing under the lock
+ * directory is ever followed. A missing path counts as a directory (there is nothing to follow).
+ */
+export function isRealDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch (error) {
+    if (hasErrno(error, 'ENOENT')) return true;
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
-import { hasErrno } from './errors.js';
+import { fdExhaustion, hasErrno } from './errors.js';
 import { type OracleKind, platformFacts } from './platform/facts.js';
 import {
   confirmDeadAndClean,
@@ -123,9 +123,14 @@ function listenPath(path: string): Promise<Server> {
   });
 }
 
-/** Connects to `path`: `true` on success or any answer but a refusal (alive or cannot tell). */
+/**
+ * Connects to `path`: `true` on success or any answer but a refusal (alive, or cannot tell), `false`
+ * when refused (`ECONNREFUSED`, or `ENOENT` for a socket file or pipe). Rejects only with
+ * `TOO_MANY_OPEN_FILES`: out of descriptors says nothing about the owner, so it is an error, never an
+ * answer (nor a cached one).
+ */
 function answers(path: string): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
+  return new Promise<boolean>((resolve, reject) => {
     const socket = createConnection({ path });
     socket.unref();
     socket.once('connect', () => {
@@ -134,40 +139,33 @@ function answers(path: string): Promise<boolean> {
     });
     socket.once('error', (error) => {
       socket.destroy();
-      resolve(!hasErrno(error, 'ECONNREFUSED', 'ENOENT'));
+      const fds = fdExhaustion(error, 'check whether a lease owner is alive');
+      if (fds) reject(fds);
+      else resolve(!hasErrno(error, 'ECONNREFUSED', 'ENOENT'));
     });
   });
 }
 
 /**
- * Whether the owner is alive: `true` (alive or cannot tell) or `false` (proven dead). Never throws.
+ * Whether the owner is alive: `true` (alive or cannot tell) or `false` (proven dead). Rejects only
+ * with `TOO_MANY_OPEN_FILES` (this process is out of descriptors, so it cannot check).
  * Checks by connecting: the kernel queues the connection in the owner's backlog, so a live owner
- * answers even while its event loop is blocked or it is frozen; a name nobody listens on is refused
- * (`ECONNREFUSED`, or `ENOENT` for a socket file or pipe). Connecting leaves nothing behind, so a
- * checker that is itself frozen mid-check never makes a dead owner look alive to others (binding the
- * name to test it would). A full backlog (`EAGAIN`) or any other answer counts as alive. A socket
- * file whose connect is refused is confirmed once more and then removed (it is a dead owner's).
+ * answers even while its event loop is blocked or it is frozen; a name nobody listens on is refused.
+ * Connecting leaves nothing behind, so a checker that is itself frozen mid-check never makes a dead
+ * owner look alive to others (binding the name to test it would). A full backlog (`EAGAIN`) or any
+ * other answer counts as alive. On Linux both spellings of the abstract name must refuse (see
+ * {@link oracleAddress}); a socket file whose connect is refused is confirmed once more and then
+ * removed (it is a dead owner's).
  */
 export function isOwnerAlive(ownerId: string): Promise<boolean> {
   if (!OWNER_ID_PATTERN.test(ownerId)) return Promise.resolve(true);
-  const file = oracleKind() === 'file';
+  const kind = oracleKind();
   // Socket files in a directory that is not ours prove nothing either way: cannot tell, so alive.
-  if (file && !ownerSocketDirTrusted()) return Promise.resolve(true);
-  return new Promise<boolean>((resolve) => {
-    const socket = createConnection({ path: oracleAddress(ownerId) });
-    socket.unref();
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', (error) => {
-      socket.destroy();
-      resolve(!hasErrno(error, 'ECONNREFUSED', 'ENOENT'));
-    });
-  }).then((alive) => {
+  if (kind === 'file' && !ownerSocketDirTrusted()) return Promise.resolve(true);
+  return answers(oracleAddress(ownerId)).then((alive) => {
     if (alive) return true;
     // Refused on the padded spelling: a 0.1.0 owner on Node 22+ listens on the exact one only.
-    if (oracleKind() === 'abstract') return answers(exactAbstractAddress(ownerId));
-    return file ? confirmDeadAndClean(oracleAddress(ownerId)).then((dead) => !dead) : false;
+    if (kind === 'abstract') return answers(exactAbstractAddress(ownerId));
+    return kind === 'file' ? confirmDeadAndClean(oracleAddress(ownerId)).then((dead) => !dead) : false;
   });
 }

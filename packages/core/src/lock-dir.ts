@@ -1,5 +1,5 @@
 import { lstatSync, mkdirSync, readlinkSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fdExhaustion, hasErrno, PortleaseError } from './errors.js';
 
 /** Where the leases of one network namespace live inside a lock directory. */
@@ -17,21 +17,43 @@ export const UID: number | null = typeof process.getuid === 'function' ? process
 
 const UNWRITABLE = ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'];
 
-export { defaultLockDir } from './default-lock-dir.js';
+import { defaultLockDir } from './default-lock-dir.js';
+
+export { defaultLockDir };
 
 /**
  * Names the network namespace, since ports (and Linux abstract sockets) belong to one: two containers
  * with their own network never collide; with host networking they share a scope.
+ *
+ * On Linux the name is the namespace's inode, read from `/proc/self/ns/net`. Where that cannot be
+ * read (no `/proc` mounted), there is no other way from Node to name the namespace, and guessing a
+ * scope (the old `local`) would let this process and a normal one in the same namespace lease the
+ * same port: so it is refused with `NETWORK_NAMESPACE_UNKNOWN`.
  */
 export function networkScope(): string {
   if (process.platform !== 'linux') return 'local';
+  let link: string;
   try {
-    const match = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/net'));
-    if (match) return `net-${match[1]}`;
-  } catch {
-    // No /proc: a single scope.
+    link = readlinkSync('/proc/self/ns/net');
+  } catch (error) {
+    const fds = fdExhaustion(error, 'read /proc/self/ns/net');
+    if (fds) throw fds;
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new PortleaseError(
+      'NETWORK_NAMESPACE_UNKNOWN',
+      `portlease cannot tell which network namespace this process is in: /proc/self/ns/net is unreadable (${code}), so it cannot know which other processes share its ports. Mount /proc in this container or sandbox (e.g. do not mask /proc), then try again.`,
+      { cause: error, details: { errno: code } },
+    );
   }
-  return 'local';
+  const match = /\[(\d+)\]/.exec(link);
+  if (!match) {
+    throw new PortleaseError(
+      'NETWORK_NAMESPACE_UNKNOWN',
+      `portlease cannot tell which network namespace this process is in: /proc/self/ns/net reads ${JSON.stringify(link)}, not net:[<inode>]. Mount a real /proc, then try again.`,
+      { details: { link } },
+    );
+  }
+  return `net-${match[1]}`;
 }
 
 function unsafe(path: string, problem: string, fix: string): PortleaseError {
@@ -69,18 +91,45 @@ export function lockDirError(path: string, cause: unknown): Error {
   return cause instanceof Error ? cause : new Error(String(cause));
 }
 
+/**
+ * The fix-it command for a root, only when it is a path portlease would own (the default lock
+ * directory, whose name it chose): for a path the user gave (`PORTLEASE_DIR=/etc/passwd`, `/`) a
+ * suggested `rm` or `chmod` could do real harm, so the message says what is wrong and points elsewhere.
+ */
+function fixFor(path: string, command: string, otherwise: string): string {
+  const own = path === resolve(defaultLockDir()) || path === defaultLockDir();
+  return own
+    ? `Run ${command} ${path}${command.startsWith('rm') ? ' (portlease recreates it)' : ''}.`
+    : otherwise;
+}
+
+const NOT_OURS =
+  'Remove it or fix it only if it is yours to change: it is not a path portlease chose, so no command is suggested.';
+
 function checkRoot(path: string, stats: Stats): void {
   if (stats.isSymbolicLink()) {
-    throw unsafe(path, 'is a symbolic link (someone may be redirecting it)', `Remove it (rm ${path}).`);
+    throw unsafe(path, 'is a symbolic link (someone may be redirecting it)', fixFor(path, 'rm', NOT_OURS));
   }
-  if (!stats.isDirectory()) throw unsafe(path, 'is not a directory', `Remove it (rm ${path}).`);
+  if (!stats.isDirectory()) throw unsafe(path, 'is not a directory', fixFor(path, 'rm', NOT_OURS));
   if (process.platform === 'win32' || UID === null) return;
   if (stats.uid !== UID) {
-    throw unsafe(path, `is owned by uid ${stats.uid}, not by you (uid ${UID})`, `Remove it (rm -r ${path}).`);
+    throw unsafe(
+      path,
+      `is owned by uid ${stats.uid}, not by you (uid ${UID})`,
+      fixFor(path, 'rm -r', NOT_OURS),
+    );
   }
   if ((stats.mode & 0o077) !== 0) {
     const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
-    throw unsafe(path, `has mode ${mode}, open to other users`, `Run chmod 700 ${path}.`);
+    throw unsafe(
+      path,
+      `has mode ${mode}, open to other users`,
+      fixFor(
+        path,
+        'chmod 700',
+        'If it is a directory made for portlease alone, restrict it to its owner (chmod 700); if it is shared (such as /tmp), leave it as it is.',
+      ),
+    );
   }
 }
 

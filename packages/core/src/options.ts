@@ -1,6 +1,9 @@
-import { basename } from 'node:path';
+import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { basename, resolve, sep } from 'node:path';
 import { PortleaseError } from './errors.js';
 import { defaultLockDir } from './lock-dir.js';
+import { assertKnownKeys, invalidOption } from './option-errors.js';
 import { ALL_HOSTS, defaultProbeHosts } from './platform/probe-hosts.js';
 import { defaultRange, reservedPorts, UNSAFE_PORTS } from './ports.js';
 
@@ -31,13 +34,19 @@ export interface LeaseOptions {
   exclude?: Iterable<number>;
   /**
    * Directory the leases are coordinated in. Default: `PORTLEASE_DIR`, else
-   * `$XDG_RUNTIME_DIR/portlease`, else `<os.tmpdir()>/portlease-<uid>`. Processes (containers, CI
-   * shards) share ports safely only when they share this directory.
+   * `$XDG_RUNTIME_DIR/portlease`, else on Linux `/dev/shm/portlease-<uid>` (when /dev/shm is a
+   * tmpfs), else `<os.tmpdir()>/portlease-<uid>`. Processes (containers, CI shards) share ports safely
+   * only when they share this directory. A relative path is resolved once, at the call.
    */
   lockDir?: string;
   /** A label kept in the lease record for diagnostics (`portlease list`), e.g. `"api server"`. */
   owner?: string;
-  /** Addresses to probe before handing a port out. Default `['::', '0.0.0.0', '127.0.0.1', '::1']`. */
+  /**
+   * IP addresses of this machine to probe before handing a port out; a port with a listener on any of
+   * them is never handed out. Default: on Linux `['::']` (one dual-stack probe sees a listener on any
+   * address; `['0.0.0.0']` without IPv6), elsewhere {@link DEFAULT_HOSTS}. A given list is used as
+   * given.
+   */
   hosts?: readonly string[];
   /** Aborts a pending allocation with a `PortleaseError` of code `ABORTED`. */
   signal?: AbortSignal;
@@ -124,14 +133,96 @@ function defaultExcluded(): ReadonlySet<number> {
   return defaultExcludedCache;
 }
 
-/** Applies defaults and the environment to `options` and validates the result. */
+/** The option names of {@link LeaseOptions}: any other key is a typo, reported, never ignored. */
+const LEASE_OPTION_KEYS = ['range', 'exclude', 'lockDir', 'owner', 'hosts', 'signal'] as const;
+
+/** Longest path portlease accepts for a lock directory: room is left for `<scope>/<port>/<token>`. */
+const MAX_LOCK_DIR_PATH = 3900;
+/** Longest name of one path component on the filesystems portlease runs on (NAME_MAX). */
+const MAX_NAME_BYTES = 255;
+
+/**
+ * Validates a lock directory (an option or `PORTLEASE_DIR`) and resolves it once to an absolute path:
+ * a relative one would change meaning after `process.chdir`, and release would miss the record.
+ */
+export function resolveLockDir(value: unknown, source: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw invalidOption(
+      source,
+      `must be a non-empty path string, got ${value === '' ? '""' : typeof value}.`,
+    );
+  }
+  if (value.includes('\0')) throw invalidOption(source, 'must not contain a NUL byte.');
+  const absolute = resolve(value);
+  if (absolute.length > MAX_LOCK_DIR_PATH) {
+    throw invalidOption(
+      source,
+      `is ${absolute.length} characters long; use a path under ${MAX_LOCK_DIR_PATH}.`,
+    );
+  }
+  const long = absolute.split(sep).find((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
+  if (long !== undefined) {
+    throw invalidOption(
+      source,
+      `has a name of ${Buffer.byteLength(long)} bytes (${JSON.stringify(`${long.slice(0, 24)}…`)}); file names are limited to ${MAX_NAME_BYTES}.`,
+    );
+  }
+  return absolute;
+}
+
+/** Wildcards and loopback: local on every machine, whatever its interfaces. */
+function isAlwaysLocal(host: string): boolean {
+  return host === '::' || host === '0.0.0.0' || host === '::1' || /^127\./.test(host);
+}
+
+/**
+ * Validates `hosts` given by the caller: IP literals only (a name would be resolved by DNS on every
+ * probe), and each an address of this machine: probing an address the machine does not have fails
+ * with EADDRNOTAVAIL, which the probe must read as "family absent", so probing would silently stop.
+ */
+function checkHosts(hosts: unknown): readonly string[] {
+  if (!Array.isArray(hosts) || hosts.length === 0) {
+    throw invalidOption('hosts', "must be a non-empty array of IP addresses, e.g. ['::', '0.0.0.0'].");
+  }
+  let local: Set<string> | undefined;
+  hosts.forEach((host: unknown, i) => {
+    if (typeof host !== 'string' || isIP(host) === 0) {
+      throw invalidOption(
+        `hosts[${i}]`,
+        `must be an IP address such as '127.0.0.1' or '::', got ${JSON.stringify(host)} (host names are not resolved).`,
+      );
+    }
+    if (isAlwaysLocal(host)) return;
+    local ??= new Set(
+      Object.values(networkInterfaces())
+        .flat()
+        .map((entry) => entry?.address.replace(/%.*$/, '') ?? ''),
+    );
+    if (!local.has(host.replace(/%.*$/, ''))) {
+      throw invalidOption(
+        `hosts[${i}]`,
+        `${host} is not an address of this machine, so nothing can listen there and probing it would check nothing. Use one of its addresses, a wildcard ('::', '0.0.0.0') or loopback.`,
+      );
+    }
+  });
+  return hosts as string[];
+}
+
+/**
+ * Applies defaults and the environment to `options` and validates the result. `api` names the
+ * function in messages (`leasePorts options has no option "rnage" …`).
+ */
 export function resolveOptions(
   options: LeaseOptions = {},
   env: NodeJS.ProcessEnv = process.env,
+  api = 'leasePort',
 ): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw invalid(`options must be an object, got ${options === null ? 'null' : typeof options}.`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalid(
+      `${api} options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}.`,
+    );
   }
+  assertKnownKeys(options, LEASE_OPTION_KEYS, `${api} options`);
   let min: number;
   let max: number;
   if (options.range !== undefined) [min, max] = validateRange(options.range, 'range');
@@ -153,15 +244,16 @@ export function resolveOptions(
     excluded = mine;
   }
 
-  const lockDir = options.lockDir ?? (env.PORTLEASE_DIR || defaultLockDir(env));
-  if (typeof lockDir !== 'string' || lockDir === '') {
-    throw invalid('lockDir must be a non-empty path string.');
-  }
+  // null means unset, as `??` reads it (documented; the property model relies on it).
+  const lockDir =
+    options.lockDir !== undefined && options.lockDir !== null
+      ? resolveLockDir(options.lockDir, 'lockDir')
+      : env.PORTLEASE_DIR
+        ? resolveLockDir(env.PORTLEASE_DIR, 'PORTLEASE_DIR')
+        : resolve(defaultLockDir(env));
 
-  const hosts = options.hosts ?? defaultProbeHosts();
-  if (!Array.isArray(hosts) || hosts.length === 0 || hosts.some((h) => typeof h !== 'string' || !h)) {
-    throw invalid("hosts must be a non-empty array of addresses, e.g. ['::', '0.0.0.0'].");
-  }
+  const hosts =
+    options.hosts === undefined || options.hosts === null ? defaultProbeHosts() : checkHosts(options.hosts);
 
   const signal = options.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {

@@ -1,4 +1,5 @@
 import type { Server } from 'node:net';
+import { onProcessEnd } from './exit-hook.js';
 import { listenOracle, newOwnerId } from './liveness.js';
 
 /**
@@ -23,21 +24,13 @@ interface SharedState {
    * token. Retried before each allocation and at exit, so a released port is not lost for good.
    */
   deferred: Map<string, () => void>;
-  hooked: boolean;
-  /** The installed handlers: shared, so whichever copy unhooks removes what any copy hooked. */
-  exitHook: () => void;
-  signalHooks: Map<NodeJS.Signals, () => void>;
+  /** Removes the exit hook (exit-hook.ts) while one is registered: shared, so any copy can unhook. */
+  unhookExit: (() => void) | undefined;
 }
 
-const STATE_KEY = Symbol.for('portlease.state.v1');
-const HOOK_MARK = Symbol.for('portlease.hook');
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const STATE_KEY = Symbol.for('portlease.state.v2');
 /** How long an idle oracle stays open, so lease/release loops do not reopen it each time. */
 const IDLE_CLOSE_MS = 2000;
-
-function marked<T extends object>(fn: T): T {
-  return Object.assign(fn, { [HOOK_MARK]: true });
-}
 
 function state(): SharedState {
   const holder = globalThis as unknown as Record<symbol, SharedState | undefined>;
@@ -47,9 +40,7 @@ function state(): SharedState {
       owner: undefined,
       releasers: new Set(),
       deferred: new Map(),
-      hooked: false,
-      exitHook: marked(() => releaseAll()),
-      signalHooks: new Map(SIGNALS.map((signal) => [signal, marked(() => onSignal(signal))])),
+      unhookExit: undefined,
     };
     holder[STATE_KEY] = shared;
   }
@@ -133,33 +124,20 @@ function releaseAll(): void {
   }
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  // If the host program handles this signal itself (a test runner shutting down gracefully), the
-  // process may go on living and using its servers: leave the leases to the 'exit' hook then.
-  const others = process
-    .listeners(signal)
-    .filter((l) => !(l as unknown as Record<symbol, boolean>)[HOOK_MARK]);
-  if (others.length > 0) return;
-  releaseAll();
-  unhook();
-  // Re-raise so the process dies of the signal as it would have without us.
-  process.kill(process.pid, signal);
-}
-
+/**
+ * One exit hook for every lease of this realm, kept until the owner context goes idle: hooking per
+ * lease (each starts signal watchers) was a visible part of a lease's cost.
+ */
 function hook(): void {
   const shared = state();
-  if (shared.hooked) return;
-  shared.hooked = true;
-  process.on('exit', shared.exitHook);
-  for (const [signal, handler] of shared.signalHooks) process.on(signal, handler);
+  shared.unhookExit ??= onProcessEnd(releaseAll);
 }
 
 function unhook(): void {
   const shared = state();
-  if (!shared.hooked) return;
-  shared.hooked = false;
-  process.off('exit', shared.exitHook);
-  for (const [signal, handler] of shared.signalHooks) process.off(signal, handler);
+  const remove = shared.unhookExit;
+  shared.unhookExit = undefined;
+  remove?.();
 }
 
 /**

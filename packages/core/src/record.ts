@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
+import { fdExhaustion } from './errors.js';
 import { OWNER_ID_PATTERN } from './liveness.js';
 import { UID } from './lock-dir.js';
 
@@ -84,7 +85,8 @@ export type RecordProblem = 'missing' | 'oversized' | 'corrupt' | 'unreadable';
 /**
  * Reads a record without following symlinks, without blocking, and without reading more than
  * {@link MAX_RECORD_BYTES}.
- * Never throws: a bad record is reported, and its owner is still judged by its file name.
+ * Throws only `TOO_MANY_OPEN_FILES`: a bad record is reported, and its owner is still judged by its
+ * file name.
  */
 export function readRecord(path: string): LeaseRecord | RecordProblem {
   let fd: number;
@@ -92,6 +94,9 @@ export function readRecord(path: string): LeaseRecord | RecordProblem {
     // O_NONBLOCK: opening a FIFO planted in a record's place must not wait for a writer.
     fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
+    // Out of descriptors says nothing about the record: report it, never a row with a problem.
+    const fds = fdExhaustion(error, `read lease record ${path}`);
+    if (fds) throw fds;
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
   }
   try {

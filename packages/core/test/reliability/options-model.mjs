@@ -43,8 +43,9 @@ export function optionsArbitrary(block, lockDir) {
     fc.anything(),
   );
   const hosts = field(
-    fc.constantFrom(['127.0.0.1'], ['::1', '127.0.0.1'], ['::', '0.0.0.0'], ['10.255.255.1'], null),
-    fc.constantFrom([], [''], [1], '127.0.0.1', [null]),
+    fc.constantFrom(['127.0.0.1'], ['::1', '127.0.0.1'], ['::', '0.0.0.0'], null),
+    // An address this machine does not have is refused: probing it would check nothing.
+    fc.constantFrom([], [''], [1], '127.0.0.1', [null], ['10.255.255.1']),
     // Junk, but never a list of names: those would be looked up in DNS.
     fc
       .anything()
@@ -100,7 +101,12 @@ export function expectedOptionsOutcome(options, envRange) {
     (o.lockDir !== undefined && o.lockDir !== null && (typeof o.lockDir !== 'string' || o.lockDir === '')) ||
     (o.hosts !== undefined &&
       o.hosts !== null &&
-      !(Array.isArray(o.hosts) && o.hosts.length > 0 && o.hosts.every((h) => typeof h === 'string' && h))) ||
+      !(
+        Array.isArray(o.hosts) &&
+        o.hosts.length > 0 &&
+        // 10.255.255.1 stands for an address this machine does not have: refused.
+        o.hosts.every((h) => typeof h === 'string' && h && h !== '10.255.255.1')
+      )) ||
     (o.signal !== undefined && !(o.signal instanceof AbortSignal)) ||
     (o.owner !== undefined && typeof o.owner !== 'string');
   if (invalid) return { code: 'INVALID_OPTIONS' };
