@@ -27,8 +27,8 @@ describe('@portlease/vitest with Vitest 4', { concurrency: 2 }, () => {
   );
   test('an exhausted range fails the run with the PortleaseError', { timeout }, () => checkExhausted('v4'));
   test(
-    'two names in a one-port range: the message says 2 were asked of a range of 1',
-    { timeout, todo: 'passes once the core allocator reports "N asked of a range of M" (issue 14.3)' },
+    'two names in a one-port range: the message says 2 were asked of a range holding 1',
+    { timeout },
     () => checkExhaustedCount('v4'),
   );
 });

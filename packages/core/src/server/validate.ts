@@ -101,7 +101,10 @@ export function validateServerOptions(options: unknown): asserts options is Star
     } catch {
       // Missing or unreadable: said below.
     }
-    if (!directory) throw invalidOption('cwd', `${JSON.stringify(o.cwd)} is not an existing directory.`);
+    // Only a command runs in cwd; an in-process server ignores it (adapters pass their root anyway).
+    if (!directory && o.command !== undefined) {
+      throw invalidOption('cwd', `${JSON.stringify(o.cwd)} is not an existing directory.`);
+    }
   }
   if (o.hosts !== undefined && !isStringArray(o.hosts, true)) {
     throw invalidOption(
