@@ -18,6 +18,9 @@ const { leasePort, listLeases, collectGarbage } = core;
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 
+// Windows has no POSIX permission bits: modes cannot make a directory unsafe or unwritable there.
+const posixModes = process.platform === 'win32' && 'needs POSIX permission bits (not on Windows)';
+
 async function unsafeError(lockDir, pattern) {
   const error = await leasePort({ lockDir }).catch((e) => e);
   assert.equal(error.code, 'LOCK_DIR_UNSAFE', String(error));
@@ -39,7 +42,9 @@ test('a file in place of the lock directory is refused', async () => {
   await unsafeError(join(base, 'file'), /not a directory/);
 });
 
-test('a group- or world-writable lock directory is refused with the chmod that fixes it', async () => {
+test('a group- or world-writable lock directory is refused with the chmod that fixes it', {
+  skip: posixModes,
+}, async () => {
   const base = tempLockDir();
   for (const mode of [0o770, 0o777, 0o755]) {
     const dir = join(base, mode.toString(8));
@@ -57,7 +62,9 @@ test('a lock directory owned by another user is refused', async (t) => {
   await unsafeError(dir, new RegExp(`owned by uid ${NOBODY}`));
 });
 
-test('an unwritable lock directory gives LOCK_DIR_UNWRITABLE, not a hang or a crash', async () => {
+test('an unwritable lock directory gives LOCK_DIR_UNWRITABLE, not a hang or a crash', {
+  skip: posixModes,
+}, async () => {
   const base = tempLockDir();
   chmodSync(base, 0o755);
   const dir = join(base, 'ro');
