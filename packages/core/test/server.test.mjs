@@ -5,8 +5,10 @@ import { test } from 'node:test';
 import { core, fixture, recordsIn, startNode, tempLockDir } from './helpers.mjs';
 
 const { startServer, listLeases } = core;
-// The server's supervisor stops the server's whole tree through its process group: POSIX only.
-const processGroups = process.platform === 'win32' && 'needs POSIX process groups (not on Windows)';
+// A command's supervisor (fd 3 lifeline) stops the server's whole tree through its process group:
+// POSIX only.
+const processGroups =
+  process.platform === 'win32' && 'startServer with a command needs POSIX process groups (not on Windows)';
 
 /** Running (a zombie, already dead and waiting to be reaped by init, counts as gone where /proc shows it). */
 function alive(pid) {
@@ -62,7 +64,9 @@ test('startServer in process: start(port) returning an http.Server', async () =>
   assert.deepEqual(recordsIn(lockDir), []);
 });
 
-test('a server that exits before listening gives SERVER_EXITED with its output', async () => {
+test('a server that exits before listening gives SERVER_EXITED with its output', {
+  skip: processGroups,
+}, async () => {
   const lockDir = tempLockDir();
   const error = await startServer({
     command: 'echo "database url missing" >&2; exit 3',
@@ -74,7 +78,7 @@ test('a server that exits before listening gives SERVER_EXITED with its output',
   assert.deepEqual(recordsIn(lockDir), []);
 });
 
-test('a server that never listens gives SERVER_TIMEOUT and is stopped', async () => {
+test('a server that never listens gives SERVER_TIMEOUT and is stopped', { skip: processGroups }, async () => {
   const lockDir = tempLockDir();
   const error = await startServer({
     command: [process.execPath, '-e', 'console.log("warming up"); setInterval(() => {}, 1000)'],
