@@ -2,10 +2,11 @@
 // Runs every test file of the workspace with node's test runner, against the built packages.
 //   node scripts/test.mjs                 all tests
 //   node scripts/test.mjs --only core     tests of packages/core (or any path fragment)
-// Test files: packages/*/test/*.test.mjs and examples/*/test/*.test.mjs.
+// Test files: packages/*/test/*.test.mjs and examples/*/test/*.test.mjs. Runs on the Node that runs
+// it: `PATH=<a Node line's bin>:$PATH node scripts/test.mjs` (as .ci/run does for each line).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -27,9 +28,9 @@ for (const group of ['packages', 'examples']) {
     for (const file of readdirSync(dir).sort()) if (file.endsWith('.test.mjs')) files.push(join(dir, file));
   }
 }
-const selected = values.only
-  ? files.filter((f) => values.only.some((o) => relative(root, f).includes(o)))
-  : files;
+// Fragments use `/` on every OS (`--only packages/` in .github/workflows/ci.yml runs on Windows too).
+const shown = (file) => relative(root, file).split(sep).join('/');
+const selected = values.only ? files.filter((f) => values.only.some((o) => shown(f).includes(o))) : files;
 if (selected.length === 0) {
   console.error('no test files matched');
   process.exit(1);

@@ -30,7 +30,9 @@ function chaos(args) {
   });
 }
 
-test('chaos: holders killed, terminated and frozen at random never share a port, never get stuck, leave nothing', async () => {
+test('chaos: holders killed, terminated and frozen at random never share a port, never get stuck, leave nothing', {
+  skip: process.platform === 'win32' && 'needs POSIX signals: SIGSTOP and SIGTERM handlers (not on Windows)',
+}, async () => {
   const report = await chaos(['--seconds', '45', '--processes', '5', '--threads', '2', '--ports', '20']);
   const detail = JSON.stringify({ violations: report.violations, stats: report.stats }, null, 1).slice(
     0,

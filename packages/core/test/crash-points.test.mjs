@@ -138,7 +138,9 @@ function procState(pid) {
   }
 }
 
-test("a checker frozen in the middle of a liveness check does not make a dead owner's port unleasable", async () => {
+test("a checker frozen in the middle of a liveness check does not make a dead owner's port unleasable", {
+  skip: process.platform !== 'linux' && 'needs Linux (/proc/<pid>/stat shows when the checker is stopped)',
+}, async () => {
   // Many processes check the same dead owner at once after a crash; any of them may be descheduled,
   // traced or frozen at any instant. Freeze one right inside its check, then lease the port.
   const [port] = await reserveRange(1);

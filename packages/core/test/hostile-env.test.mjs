@@ -257,7 +257,9 @@ test('a range wholly occupied by foreign listeners: RANGE_EXHAUSTED naming them,
   }
 });
 
-test('file descriptors exhausted (ulimit -n): a PortleaseError, held leases intact, leasing works once some are freed', async () => {
+test('file descriptors exhausted (ulimit -n): a PortleaseError, held leases intact, leasing works once some are freed', {
+  skip: process.platform !== 'linux' && 'needs Linux (sh -c ulimit -n and its EMFILE behaviour)',
+}, async () => {
   const [min, max] = await reserveRange(3);
   const lockDir = tempDir();
   const agent = startAgent({

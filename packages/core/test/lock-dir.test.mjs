@@ -1,5 +1,15 @@
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  cpSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { core, dist, fixture, reserveRange, startNode, tempLockDir } from './helpers.mjs';
@@ -7,6 +17,9 @@ import { core, dist, fixture, reserveRange, startNode, tempLockDir } from './hel
 const { leasePort, listLeases, collectGarbage } = core;
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
+
+// Windows has no POSIX permission bits: modes cannot make a directory unsafe or unwritable there.
+const posixModes = process.platform === 'win32' && 'needs POSIX permission bits (not on Windows)';
 
 async function unsafeError(lockDir, pattern) {
   const error = await leasePort({ lockDir }).catch((e) => e);
@@ -29,7 +42,9 @@ test('a file in place of the lock directory is refused', async () => {
   await unsafeError(join(base, 'file'), /not a directory/);
 });
 
-test('a group- or world-writable lock directory is refused with the chmod that fixes it', async () => {
+test('a group- or world-writable lock directory is refused with the chmod that fixes it', {
+  skip: posixModes,
+}, async () => {
   const base = tempLockDir();
   for (const mode of [0o770, 0o777, 0o755]) {
     const dir = join(base, mode.toString(8));
@@ -47,26 +62,38 @@ test('a lock directory owned by another user is refused', async (t) => {
   await unsafeError(dir, new RegExp(`owned by uid ${NOBODY}`));
 });
 
-test('an unwritable lock directory gives LOCK_DIR_UNWRITABLE, not a hang or a crash', async () => {
+test('an unwritable lock directory gives LOCK_DIR_UNWRITABLE, not a hang or a crash', {
+  skip: posixModes,
+}, async () => {
   const base = tempLockDir();
   chmodSync(base, 0o755);
   const dir = join(base, 'ro');
   mkdirSync(dir, { mode: 0o700 });
   chmodSync(dir, 0o500);
   // Root ignores permission bits: run the leasing process as an unprivileged user then, with a copy
-  // of the build it can read (the checkout may sit in a directory only root can enter).
+  // of the build it can read (the checkout may sit in a directory only root can enter), and a node it
+  // can execute (a Node line installed from the npm registry sits in root's npm cache, which nobody
+  // cannot enter): a hard link to the running binary, or a copy across filesystems.
   let index = join(dist, 'index.js');
+  let node = process.execPath;
   if (isRoot) {
     chownSync(dir, NOBODY, NOBODY);
     const copy = join(base, 'dist');
     cpSync(dist, copy, { recursive: true });
     chmodSync(copy, 0o755);
     index = join(copy, 'index.js');
+    node = join(base, 'node');
+    try {
+      linkSync(process.execPath, node);
+    } catch {
+      copyFileSync(process.execPath, node);
+      chmodSync(node, 0o755);
+    }
   }
   const script = `import { leasePort } from ${JSON.stringify(index)};
     leasePort({ lockDir: ${JSON.stringify(dir)} }).then(() => console.log('leased'), (e) => console.log(e.code + ': ' + e.message));`;
   const { spawnSync } = await import('node:child_process');
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+  const result = spawnSync(node, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
     ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}),
     cwd: '/',

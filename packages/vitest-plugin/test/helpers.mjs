@@ -22,13 +22,20 @@ export const pkgDir = join(here, '..');
 const core = await import(join(pkgDir, 'node_modules', 'portlease', 'dist', 'index.js'));
 export const { listLeases } = core;
 
-/** Vitest installs: `v4` under this machine's Node, `v5` under the Node 24 devDependency. */
+/**
+ * Vitest 5 needs Node >= 22.12: it runs under the Node running the tests when that one is new enough
+ * (every supported line), else under the `node24` devDependency (a Linux x64 build).
+ */
+const [major, minor] = process.versions.node.split('.').map(Number);
+const v5Node =
+  major > 22 || (major === 22 && minor >= 12)
+    ? process.execPath
+    : join(pkgDir, 'node_modules', 'node24', 'bin', 'node');
+
+/** Vitest installs: `v4` and `v5` (see above), each with the Node it runs under. */
 export const VITEST = {
   v4: { dir: realpathSync(join(pkgDir, 'node_modules', 'vitest')), node: process.execPath },
-  v5: {
-    dir: realpathSync(join(pkgDir, 'node_modules', 'vitest5')),
-    node: join(pkgDir, 'node_modules', 'node24', 'bin', 'node'),
-  },
+  v5: { dir: realpathSync(join(pkgDir, 'node_modules', 'vitest5')), node: v5Node },
 };
 
 const cleanup = [];

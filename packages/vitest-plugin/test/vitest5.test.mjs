@@ -1,5 +1,7 @@
-// Vitest 5 under Node 24 (the `node24` devDependency): the same scenarios as with Vitest 4.
+// Vitest 5 (needs Node >= 22.12: this Node, or the `node24` devDependency under an older one, see
+// helpers.mjs): the same scenarios as with Vitest 4.
 import { describe, test } from 'node:test';
+import { VITEST } from './helpers.mjs';
 import {
   checkExhausted,
   checkGlobalSetup,
@@ -12,7 +14,9 @@ import {
 
 const timeout = 120_000;
 
-describe('@portlease/vitest with Vitest 5 on Node 24', { concurrency: 2 }, () => {
+const node = VITEST.v5.node === process.execPath ? process.version : '24 (devDependency)';
+
+describe(`@portlease/vitest with Vitest 5 on Node ${node}`, { concurrency: 2 }, () => {
   test('forks: provided, unique, released', { timeout }, () => checkPortsRun('v5', 'forks'));
   test('threads: provided, unique, one owner per thread, released', { timeout }, () =>
     checkPortsRun('v5', 'threads'),

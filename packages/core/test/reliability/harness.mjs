@@ -56,8 +56,9 @@ export async function reserveRange(size) {
   throw new Error(`could not reserve ${size} consecutive free ports`);
 }
 
-/** The scope directory name this process uses: one per network namespace. */
+/** The scope directory name this process uses: one per network namespace (Linux), else `local`. */
 export function scopeName() {
+  if (process.platform !== 'linux') return 'local';
   return `net-${/\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/net'))[1]}`;
 }
 
@@ -169,6 +170,7 @@ export function startAgent({ prefix = [], env = {}, execArgv = [], args = [] } =
  * mapped to root. Returns `{ prefix }` (argv to put before the command) or `{ reason }` to skip.
  */
 export function unshare(flags) {
+  if (process.platform !== 'linux') return { reason: `needs Linux namespaces (unshare ${flags.join(' ')})` };
   const candidates = isRoot ? [['unshare', ...flags]] : [['unshare', '--user', '--map-root-user', ...flags]];
   const errors = [];
   for (const prefix of candidates) {
