@@ -26,9 +26,7 @@ describe('@portlease/vitest with Vitest 4', { concurrency: 2 }, () => {
     () => checkProjects('v4'),
   );
   test('an exhausted range fails the run with the PortleaseError', { timeout }, () => checkExhausted('v4'));
-  test(
-    'two names in a one-port range: the message says 2 were asked of a range holding 1',
-    { timeout },
-    () => checkExhaustedCount('v4'),
+  test('two names in a one-port range: the message says 2 were asked of a range holding 1', { timeout }, () =>
+    checkExhaustedCount('v4'),
   );
 });

@@ -142,6 +142,18 @@ export function portNames(parsed: Parsed): { count: number; names: string[] } {
       );
     }
   }
+  const byEnv = new Map<string, string>();
+  for (const name of names) {
+    const other = byEnv.get(envName(name));
+    if (other !== undefined) {
+      throw usageError(
+        other === name
+          ? `--name ${name} is given twice; each name is one port`
+          : `--name ${other} and --name ${name} would both print ${envName(name)}; rename one`,
+      );
+    }
+    byEnv.set(envName(name), name);
+  }
   const countText = text(parsed, 'count');
   const count = countText === undefined ? Math.max(names.length, 1) : Number(countText);
   if (countText !== undefined && !/^[0-9]+$/.test(countText)) throw usageError('--count must be 1 to 1000');

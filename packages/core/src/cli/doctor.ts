@@ -47,9 +47,12 @@ export async function doctor(args: string[]): Promise<number> {
       report.lockDirCheck = `ok (directory, owner uid ${stats.uid}, mode ${(stats.mode & 0o777).toString(8)}, writable)`;
       report.scope = paths.scope;
       const fs = filesystemOf(paths.root);
-      report.filesystem = fs.memory
-        ? `${fs.type} (memory: a lease costs about what get-port costs)`
-        : `${fs.type}${fs.type === 'unknown' ? '' : ' (disk)'}: every lease is several journaled metadata writes, about 10x slower than on a tmpfs; point PORTLEASE_DIR at a directory on a tmpfs (e.g. /dev/shm/portlease-shared, mode 0700) shared by every process that must coordinate`;
+      // statfs names filesystems on Linux only; elsewhere the type says nothing about the cost.
+      if (process.platform === 'linux' && fs.memory) {
+        report.filesystem = `${fs.type} (memory: a lease costs about what get-port costs)`;
+      } else if (process.platform === 'linux' && !fs.type.startsWith('0x') && fs.type !== 'unknown') {
+        report.filesystem = `${fs.type} (disk): every lease is several journaled metadata writes, about 10x slower than on a tmpfs; point PORTLEASE_DIR at a directory on a tmpfs (e.g. /dev/shm/portlease-shared, mode 0700) shared by every process that must coordinate`;
+      } else report.filesystem = fs.type;
     } catch (error) {
       ok = false;
       report.lockDirCheck = `FAILED: ${(error as Error).message}`;

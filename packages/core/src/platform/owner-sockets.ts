@@ -2,7 +2,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, unlinkSync } from 'node:
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasErrno, PortleaseError } from '../errors.js';
+import { fdExhaustion, hasErrno, PortleaseError } from '../errors.js';
 
 /**
  * Where owners' socket files live where the kernel has no abstract sockets or named pipes (macOS, the
@@ -107,9 +107,12 @@ export function ownerSocketDirTrusted(): boolean {
   return trusted;
 }
 
-/** Connects to `path`: `null` if something listens, else the refusal (`ECONNREFUSED`, `ENOENT`, …). */
+/**
+ * Connects to `path`: `null` if something listens, else the refusal (`ECONNREFUSED`, `ENOENT`, …).
+ * Rejects with `TOO_MANY_OPEN_FILES` when out of descriptors: that says nothing about the owner.
+ */
 function refusal(path: string): Promise<string | null> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const socket = createConnection({ path });
     socket.unref();
     socket.once('connect', () => {
@@ -118,7 +121,9 @@ function refusal(path: string): Promise<string | null> {
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       socket.destroy();
-      resolve(String(error.code));
+      const fds = fdExhaustion(error, 'check whether a lease owner is alive');
+      if (fds) reject(fds);
+      else resolve(String(error.code));
     });
   });
 }
@@ -132,7 +137,7 @@ const RECHECK_MS = 25;
  * moment later before it counts, because on BSD kernels a unix socket whose accept queue is full
  * refuses too (Linux says `EAGAIN`): a live owner's backlog drains as soon as its event loop runs.
  * Any other answer counts as alive. Owner ids are never reused, so a file proven dead cannot belong to
- * a live owner by the time it is removed. Never throws.
+ * a live owner by the time it is removed. Rejects only with `TOO_MANY_OPEN_FILES`.
  */
 export async function confirmDeadAndClean(path: string): Promise<boolean> {
   for (let i = 0; ; i++) {
