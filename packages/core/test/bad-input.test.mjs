@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { core, dist, recordsIn, reserveRange, tempLockDir } from './helpers.mjs';
+import { core, dist, readableBuild, recordsIn, reserveRange, tempLockDir } from './helpers.mjs';
 
 const { collectGarbage, leasePort, leasePorts, listLeases } = core;
 
@@ -127,17 +127,16 @@ test('LOCK_DIR_UNSAFE never suggests rm or chmod on a path portlease does not ow
 
 test('one unreadable port directory: list shows it as unknown and gc leaves it, no raw EACCES', async (t) => {
   if (process.getuid?.() !== 0) return t.skip('needs root to run a child as an unprivileged user');
-  const { chownSync, cpSync } = await import('node:fs');
+  const { chownSync } = await import('node:fs');
   const NOBODY = 65534;
   const base = tempLockDir();
   chmodSync(base, 0o755);
   chownSync(base, NOBODY, NOBODY);
-  // The unprivileged child needs a copy of the build it can read.
-  const copy = join(base, 'dist');
-  cpSync(dist, copy, { recursive: true });
+  // The unprivileged child needs a copy of the build it can read, and a node it can execute.
+  const build = readableBuild(base);
   const script = `
     import { mkdirSync, readlinkSync } from 'node:fs';
-    const { listLeases, collectGarbage } = await import(${JSON.stringify(join(copy, 'index.js'))});
+    const { listLeases, collectGarbage } = await import(${JSON.stringify(build.index)});
     const lockDir = ${JSON.stringify(join(base, 'locks'))};
     await listLeases({ lockDir });
     const scope = 'net-' + /\\[(\\d+)\\]/.exec(readlinkSync('/proc/self/ns/net'))[1];
@@ -146,7 +145,7 @@ test('one unreadable port directory: list shows it as unknown and gc leaves it, 
     try { out.rows = (await listLeases({ lockDir })).map((r) => r.status + ' ' + r.problem); } catch (e) { out.list = e.code ?? e.message; }
     try { out.unknown = (await collectGarbage({ lockDir })).unknown.length; } catch (e) { out.gc = e.code ?? e.message; }
     console.log(JSON.stringify(out));`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+  const run = spawnSync(build.node, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
     uid: NOBODY,
     gid: NOBODY,

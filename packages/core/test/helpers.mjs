@@ -2,7 +2,7 @@
 // child processes running fixtures. No port is hard-coded: ranges are leased from a harness lock
 // directory shared by the whole test run, so test files running at once never overlap.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, linkSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,4 +145,26 @@ export async function bind(port, host = '::') {
     server.once('error', (error) => resolve({ error: error.code }));
     server.listen({ port, host, exclusive: true }, () => resolve({ server }));
   });
+}
+
+/**
+ * What a child run as another (unprivileged) user needs to run the build, inside `base` (made
+ * readable to all): a copy of dist, copies of the given fixtures, and a node binary it can execute.
+ * The checkout may sit in a directory only root can enter (a fresh clone under a 0700 temp dir), and a
+ * Node line installed from the npm registry sits in root's npm cache: a hard link to the running
+ * binary, or a copy across filesystems. Returns `{ node, index, fixture(name) }`.
+ */
+export function readableBuild(base, fixtures = []) {
+  chmodSync(base, 0o755);
+  const copy = join(base, 'dist');
+  cpSync(dist, copy, { recursive: true });
+  for (const name of fixtures) cpSync(fixture(name), join(base, 'fixtures', name), { recursive: true });
+  const node = join(base, 'node');
+  try {
+    linkSync(process.execPath, node);
+  } catch {
+    copyFileSync(process.execPath, node);
+    chmodSync(node, 0o755);
+  }
+  return { node, index: join(copy, 'index.js'), fixture: (name) => join(base, 'fixtures', name) };
 }

@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
-import {
-  chmodSync,
-  chownSync,
-  copyFileSync,
-  cpSync,
-  linkSync,
-  mkdirSync,
-  readdirSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { core, dist, fixture, reserveRange, startNode, tempLockDir } from './helpers.mjs';
+import { core, dist, fixture, readableBuild, reserveRange, startNode, tempLockDir } from './helpers.mjs';
 
 const { leasePort, listLeases, collectGarbage } = core;
 const isRoot = process.getuid?.() === 0;
@@ -78,17 +68,7 @@ test('an unwritable lock directory gives LOCK_DIR_UNWRITABLE, not a hang or a cr
   let node = process.execPath;
   if (isRoot) {
     chownSync(dir, NOBODY, NOBODY);
-    const copy = join(base, 'dist');
-    cpSync(dist, copy, { recursive: true });
-    chmodSync(copy, 0o755);
-    index = join(copy, 'index.js');
-    node = join(base, 'node');
-    try {
-      linkSync(process.execPath, node);
-    } catch {
-      copyFileSync(process.execPath, node);
-      chmodSync(node, 0o755);
-    }
+    ({ node, index } = readableBuild(base));
   }
   const script = `import { leasePort } from ${JSON.stringify(index)};
     leasePort({ lockDir: ${JSON.stringify(dir)} }).then(() => console.log('leased'), (e) => console.log(e.code + ': ' + e.message));`;

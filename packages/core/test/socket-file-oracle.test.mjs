@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { dist, fixture, reserveRange, tempLockDir } from './helpers.mjs';
+import { fixture, readableBuild, reserveRange, tempLockDir } from './helpers.mjs';
 import { startAgent } from './reliability/harness.mjs';
 
 const SOCKETS = `/tmp/portlease-owners-${process.getuid()}`;
@@ -180,15 +180,21 @@ test('socket files: an owner socket directory planted with open modes is refused
   spawnSync('chown', [`${uid}`, planted]);
   const lockDir = tempLockDir();
   spawnSync('chown', [`${uid}`, lockDir]);
-  const script = `import(${JSON.stringify(join(dist, 'index.js'))}).then(({ leasePort }) =>
+  // The other uid may not enter the checkout (a fresh clone under a 0700 temp dir) or root's npm cache.
+  const build = readableBuild(tempLockDir(), ['platform/force-platform.mjs']);
+  const script = `import(${JSON.stringify(build.index)}).then(({ leasePort }) =>
     leasePort({ lockDir: ${JSON.stringify(lockDir)}, range: [${min}, ${min}] })).then(
       () => console.log('leased'), (e) => console.log(JSON.stringify({ code: e.code, message: e.message })))`;
   const result = spawnSync(
     'setpriv',
-    ['--reuid', `${uid}`, '--regid', `${uid}`, '--clear-groups', process.execPath, '-e', script],
+    ['--reuid', `${uid}`, '--regid', `${uid}`, '--clear-groups', build.node, '-e', script],
     {
       encoding: 'utf8',
-      env: { ...process.env, ...FILE_ORACLE },
+      env: {
+        ...process.env,
+        ...FILE_ORACLE,
+        NODE_OPTIONS: `--import ${build.fixture('platform/force-platform.mjs')}`,
+      },
     },
   );
   spawnSync('rm', ['-rf', planted]);
