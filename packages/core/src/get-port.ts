@@ -7,6 +7,7 @@ import { leasePort } from './allocator.js';
 import { excludedPorts, portSequence, preferredPort } from './get-port-args.js';
 import type { PortLease } from './lease.js';
 import { DEFAULT_HOSTS, type LeaseOptions } from './options.js';
+import { platformFacts } from './platform/facts.js';
 
 export { portNumbers } from './get-port-args.js';
 
@@ -36,8 +37,9 @@ export type Options = {
    */
   readonly reserve?: boolean;
   /**
-   * The only address to probe, as in get-port (IPv4 or IPv6, or a name Node resolves). Default: the
-   * wildcard and loopback addresses of both families plus every address of `os.networkInterfaces()`.
+   * The only address to probe, as in get-port (IPv4 or IPv6, or a name Node resolves). Default: on
+   * Linux one dual-stack `::` (it sees a listener on any address); elsewhere the wildcard and loopback
+   * addresses of both families plus every address of `os.networkInterfaces()`.
    * An address this host does not have rejects with Node's error (e.g. `EADDRNOTAVAIL`), as get-port.
    */
   readonly host?: string;
@@ -61,8 +63,14 @@ function ownerLabel(): string {
   return `get-port (${script}, pid ${process.pid})`;
 }
 
-/** get-port's default probe set, widened with portlease's: a port busy on any of them is skipped. */
-function localHosts(): string[] {
+/**
+ * get-port's default probe set, widened with portlease's: a port busy on any of them is skipped. On
+ * Linux that is the core's own default (undefined): one dual-stack `::` probe already fails when
+ * anything listens on any address, interface addresses included, so listing them would only add a
+ * getifaddrs and a listen per address to every call. Elsewhere (BSD semantics) each is probed.
+ */
+function localHosts(): string[] | undefined {
+  if (platformFacts().os === 'linux') return undefined;
   const hosts = new Set(DEFAULT_HOSTS);
   for (const addresses of Object.values(networkInterfaces())) {
     for (const { address } of addresses ?? []) hosts.add(address);
@@ -107,7 +115,9 @@ export default async function getPort(options?: Options): Promise<number> {
   const exclude = options ? excludedPorts(options.exclude) : new Set<unknown>();
 
   const host = listenOptions.host;
-  const base: LeaseOptions = { hosts: host ? [host] : localHosts(), owner: ownerLabel() };
+  const base: LeaseOptions = { owner: ownerLabel() };
+  const hosts = host ? [host] : localHosts();
+  if (hosts) base.hosts = hosts;
   if (listenOptions.signal) base.signal = listenOptions.signal;
   // Checked at the first port tried, not before: get-port reports a bad `port` value before a bad host.
   let hostChecked = !host;

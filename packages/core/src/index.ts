@@ -4,7 +4,7 @@ export { collectGarbage, type GcResult, type InspectOptions, type LeaseInfo, lis
 export { PortLease } from './lease.js';
 export { defaultLockDir } from './lock-dir.js';
 export { assertKnownKeys, invalidOption } from './option-errors.js';
-export { DEFAULT_HOSTS, type LeaseOptions, parseRange, validateRange } from './options.js';
+export { checkLeaseFields, DEFAULT_HOSTS, type LeaseOptions, parseRange, validateRange } from './options.js';
 export { defaultRange, type EphemeralRange, ephemeralRange, UNSAFE_PORTS } from './ports.js';
 export {
   type RunningServer,
@@ -12,3 +12,4 @@ export {
   type Stoppable,
   startServer,
 } from './server/start-server.js';
+export { START_SERVER_OPTION_KEYS } from './server/validate.js';

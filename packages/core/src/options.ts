@@ -116,6 +116,55 @@ export function validateRange(range: unknown, source: string): [number, number] 
   return [min, max];
 }
 
+const isStrings = (value: unknown): boolean =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '');
+
+/**
+ * Checks lease options found at `path` in an adapter's configuration, before they reach
+ * {@link leasePort}, so that each error names the option as the user wrote it: an object, whose keys
+ * are among `known` (the adapter's own keys plus the lease fields it passes on), and whose lease
+ * fields (`range`, `lockDir`, `owner`, `exclude`, `hosts`) have the right types.
+ *
+ * @example
+ * ```ts
+ * checkLeaseFields(config.portlease, 'use.portlease', ['range', 'lockDir', 'owner', 'exclude', 'hosts']);
+ * // PortleaseError [INVALID_OPTIONS] use.portlease has no option "rnage" (did you mean "range"?). …
+ * ```
+ */
+export function checkLeaseFields(
+  value: unknown,
+  path: string,
+  known: readonly string[],
+): asserts value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidOption(
+      path,
+      `must be an object such as { range: [20000, 29999] }, got ${JSON.stringify(value)}.`,
+    );
+  }
+  assertKnownKeys(value, known, path);
+  const { range, lockDir, owner, exclude, hosts } = value as Record<string, unknown>;
+  if (range !== undefined) validateRange(range, `${path}.range`);
+  if (lockDir !== undefined && (typeof lockDir !== 'string' || lockDir === '')) {
+    throw invalidOption(`${path}.lockDir`, `must be a non-empty path, got ${JSON.stringify(lockDir)}.`);
+  }
+  if (owner !== undefined && typeof owner !== 'string') {
+    throw invalidOption(`${path}.owner`, `must be a string label, got ${JSON.stringify(owner)}.`);
+  }
+  if (exclude !== undefined && !(Array.isArray(exclude) && exclude.every((p) => Number.isInteger(p)))) {
+    throw invalidOption(
+      `${path}.exclude`,
+      `must be an array of port numbers such as [3000, 8080], got ${JSON.stringify(exclude)}.`,
+    );
+  }
+  if (hosts !== undefined && !isStrings(hosts)) {
+    throw invalidOption(
+      `${path}.hosts`,
+      `must be an array of addresses such as ['::', '0.0.0.0'], got ${JSON.stringify(hosts)}.`,
+    );
+  }
+}
+
 function checkLabel(owner: unknown): string {
   if (owner === undefined) {
     const script = process.argv[1] ? basename(process.argv[1]) : 'node';

@@ -4,6 +4,7 @@ import {
   type LeaseOptions,
   PortleaseError,
   parseRange,
+  START_SERVER_OPTION_KEYS,
   type StartServerOptions,
   validateRange,
 } from 'portlease';
@@ -96,25 +97,12 @@ export interface LeasePlan {
 
 const LEASE_KEYS = ['count', 'names', 'range', 'lockDir', 'exclude', 'owner'];
 
-/** The keys of a global server's options; the `satisfies` line stops compiling if the type gains one. */
-const SERVER_KEYS = [
-  'command',
-  'start',
-  'portEnv',
-  'env',
-  'cwd',
-  'hosts',
-  'readyTimeout',
-  'stopTimeout',
-  'log',
-  'name',
-] as const;
-true satisfies Exclude<
-  keyof GlobalServerOptions,
-  (typeof SERVER_KEYS)[number] | 'port' | 'lease'
-> extends never
-  ? true
-  : false;
+/** The keys of a global server's options: startServer's, less the two global setup sets itself. */
+type ServerKey = Exclude<(typeof START_SERVER_OPTION_KEYS)[number], 'port' | 'lease'>;
+const SERVER_KEYS = START_SERVER_OPTION_KEYS.filter(
+  (key): key is ServerKey => key !== 'port' && key !== 'lease',
+);
+true satisfies Exclude<keyof GlobalServerOptions, ServerKey | 'port' | 'lease'> extends never ? true : false;
 
 /**
  * A core error with where it came from put in front (`@portlease/jest global setup: …`), code and

@@ -1,4 +1,4 @@
-import { assertKnownKeys, invalidOption, validateRange } from 'portlease';
+import { assertKnownKeys, checkLeaseFields, invalidOption, START_SERVER_OPTION_KEYS } from 'portlease';
 import type { PortleaseOptions, WorkerServerOptions } from './types.js';
 
 /**
@@ -13,19 +13,12 @@ type Covers<T, List extends readonly string[]> = Exclude<keyof T, List[number]> 
 export const PORTLEASE_KEYS = ['range', 'lockDir', 'owner', 'exclude', 'hosts'] as const;
 true satisfies Covers<PortleaseOptions, typeof PORTLEASE_KEYS>;
 
-const WORKER_SERVER_KEYS = [
-  'command',
-  'start',
-  'portEnv',
-  'env',
-  'cwd',
-  'hosts',
-  'readyTimeout',
-  'stopTimeout',
-  'log',
-  'name',
-] as const;
-true satisfies Covers<WorkerServerOptions, typeof WORKER_SERVER_KEYS>;
+/** startServer's options less the two the worker fixture sets itself. */
+type WorkerServerKey = Exclude<(typeof START_SERVER_OPTION_KEYS)[number], 'port' | 'lease'>;
+const WORKER_SERVER_KEYS = START_SERVER_OPTION_KEYS.filter(
+  (key): key is WorkerServerKey => key !== 'port' && key !== 'lease',
+);
+true satisfies Covers<WorkerServerOptions, WorkerServerKey[]>;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -44,33 +37,7 @@ export function checkPortleaseOptions(
   extra: readonly string[] = [],
 ): PortleaseOptions {
   if (value === undefined) return {};
-  if (!isObject(value)) {
-    throw invalidOption(
-      path,
-      `must be an object such as { range: [20000, 29999] }, got ${JSON.stringify(value)}.`,
-    );
-  }
-  assertKnownKeys(value, [...PORTLEASE_KEYS, ...extra], path);
-  const { range, lockDir, owner, exclude, hosts } = value;
-  if (range !== undefined) validateRange(range, `${path}.range`);
-  if (lockDir !== undefined && (typeof lockDir !== 'string' || lockDir === '')) {
-    throw invalidOption(`${path}.lockDir`, `must be a non-empty path, got ${JSON.stringify(lockDir)}.`);
-  }
-  if (owner !== undefined && typeof owner !== 'string') {
-    throw invalidOption(`${path}.owner`, `must be a string label, got ${JSON.stringify(owner)}.`);
-  }
-  if (exclude !== undefined && !(Array.isArray(exclude) && exclude.every((p) => Number.isInteger(p)))) {
-    throw invalidOption(
-      `${path}.exclude`,
-      `must be an array of port numbers such as [3000, 8080], got ${JSON.stringify(exclude)}.`,
-    );
-  }
-  if (hosts !== undefined && !isStrings(hosts)) {
-    throw invalidOption(
-      `${path}.hosts`,
-      `must be an array of addresses such as ['::', '0.0.0.0'], got ${JSON.stringify(hosts)}.`,
-    );
-  }
+  checkLeaseFields(value, path, [...PORTLEASE_KEYS, ...extra]);
   return value as PortleaseOptions;
 }
 

@@ -1,4 +1,4 @@
-import { assertKnownKeys, invalidOption, type LeaseOptions, validateRange } from 'portlease';
+import { checkLeaseFields, invalidOption, type LeaseOptions } from 'portlease';
 
 /**
  * Options of the {@link portlease} plugin, of the `@portlease/vitest/global-setup` module (given as
@@ -39,9 +39,6 @@ true satisfies Exclude<keyof PortleaseVitestOptions, (typeof OPTION_KEYS)[number
 
 /** The keys of the lease options the fixtures take (`leasePort(options)`, `leaseOptions`). */
 export const LEASE_KEYS = ['range', 'lockDir', 'exclude', 'hosts', 'owner'] as const;
-
-const isStrings = (value: unknown) =>
-  Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '');
 
 /**
  * Checks options found at `path` (`portlease() options`, `test.provide.portleaseOptions`): every key
@@ -88,33 +85,7 @@ export function checkLeaseOptions(
   path: string,
   known: readonly string[] = LEASE_KEYS,
 ): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalidOption(
-      path,
-      `must be an object such as { range: [20000, 29999] }, got ${JSON.stringify(options)}.`,
-    );
-  }
-  assertKnownKeys(options, known, path);
-  const { range, lockDir, exclude, hosts, owner } = options as Record<string, unknown>;
-  if (range !== undefined) validateRange(range, `${path}.range`);
-  if (lockDir !== undefined && (typeof lockDir !== 'string' || lockDir === '')) {
-    throw invalidOption(`${path}.lockDir`, `must be a non-empty path, got ${JSON.stringify(lockDir)}.`);
-  }
-  if (exclude !== undefined && !(Array.isArray(exclude) && exclude.every((p) => Number.isInteger(p)))) {
-    throw invalidOption(
-      `${path}.exclude`,
-      `must be an array of port numbers such as [3000, 8080], got ${JSON.stringify(exclude)}.`,
-    );
-  }
-  if (hosts !== undefined && !isStrings(hosts)) {
-    throw invalidOption(
-      `${path}.hosts`,
-      `must be an array of addresses such as ['::', '0.0.0.0'], got ${JSON.stringify(hosts)}.`,
-    );
-  }
-  if (owner !== undefined && typeof owner !== 'string') {
-    throw invalidOption(`${path}.owner`, `must be a string label, got ${JSON.stringify(owner)}.`);
-  }
+  checkLeaseFields(options, path, known);
 }
 
 /** The lease options (lock directory, range, exclusions, hosts) the options describe. */

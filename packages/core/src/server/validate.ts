@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { assertKnownKeys, invalidOption } from '../option-errors.js';
 import type { StartServerOptions } from './types.js';
 
-const KNOWN = [
+/** Every option startServer takes; adapters that pass server options through check against it too. */
+export const START_SERVER_OPTION_KEYS = [
   'command',
   'start',
   'port',
@@ -16,6 +17,7 @@ const KNOWN = [
   'log',
   'name',
 ] as const satisfies readonly (keyof StartServerOptions)[];
+const KNOWN = START_SERVER_OPTION_KEYS;
 
 /** Node clamps timers above 2^31-1 ms to 1 ms; stop() adds a second of grace to stopTimeout. */
 export const MAX_STOP_TIMEOUT = 2 ** 31 - 1 - 1000;
