@@ -51,13 +51,24 @@ export async function reserveRange(size) {
   throw new Error(`could not reserve ${size} consecutive free ports`);
 }
 
+function readdirOrNone(path) {
+  try {
+    return readdirSync(path);
+  } catch (error) {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** Records left in a lock directory (excluding the empty staging area). */
 export function recordsIn(lockDir) {
   const found = [];
   for (const scope of readdirSync(lockDir)) {
     for (const entry of readdirSync(join(lockDir, scope))) {
       const path = join(lockDir, scope, entry);
-      const inner = readdirSync(path);
+      // A port directory removed between the two readdirs was being released: it holds nothing.
+      const inner = readdirOrNone(path);
+      if (inner === undefined) continue;
       if (entry === '.staging') found.push(...inner.map((n) => join(path, n)));
       else found.push(path, ...inner.map((n) => join(path, n)));
     }

@@ -91,7 +91,14 @@ export function recordsIn(lockDir) {
   if (!existsSync(lockDir)) return found;
   for (const scope of readdirSync(lockDir)) {
     for (const entry of readdirSync(join(lockDir, scope))) {
-      const inner = readdirSync(join(lockDir, scope, entry));
+      // A port directory removed between the two readdirs was being released: it holds nothing.
+      let inner;
+      try {
+        inner = readdirSync(join(lockDir, scope, entry));
+      } catch (error) {
+        if (error.code === 'ENOENT') continue;
+        throw error;
+      }
       if (entry === '.staging') found.push(...inner);
       else found.push(`${entry}/`, ...inner.map((n) => `${entry}/${n}`));
     }
