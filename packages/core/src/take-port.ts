@@ -142,13 +142,7 @@ export async function takePort(
     listener = await findListener(port, options.hosts);
   } catch (error) {
     // The probe itself failed (out of file descriptors): give the port back, then report.
-    attempt.staged = undefined;
-    try {
-      removeOwnRecord(portDir, attempt.token, root);
-    } catch {
-      // Deferred; the probe's failure is the one to report.
-    }
-    throw error;
+    throw giveBack(attempt, portDir, root, error);
   }
   if (listener === undefined) {
     attempt.staged = undefined;
@@ -160,13 +154,22 @@ export async function takePort(
   try {
     unpublish(portDir, staged, root);
   } catch (error) {
-    attempt.staged = undefined;
-    try {
-      removeOwnRecord(portDir, attempt.token, root);
-    } catch {
-      // Deferred by removeOwnRecord; the failed rename is the one to report.
-    }
-    throw error;
+    throw giveBack(attempt, portDir, root, error);
   }
   return undefined;
+}
+
+/**
+ * Removes a record this call published but will not hand out, after `failure`; returns `failure`, the
+ * error to report. A removal the lock directory refuses is deferred by removeOwnRecord, retried before
+ * the next allocation and at exit.
+ */
+function giveBack(attempt: Attempt, portDir: string, root: string, failure: unknown): unknown {
+  attempt.staged = undefined;
+  try {
+    removeOwnRecord(portDir, attempt.token, root);
+  } catch {
+    // Deferred; the first failure is the one to report.
+  }
+  return failure;
 }

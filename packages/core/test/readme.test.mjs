@@ -18,13 +18,9 @@ function markedSnippet() {
   return match[1];
 }
 
-test("the README's usage snippet runs as written, exits by itself and leaves no lease", async () => {
-  const dir = join(here, '..', '.tmp');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `readme-${process.pid}.mjs`);
-  writeFileSync(file, markedSnippet());
-  const lockDir = tempLockDir();
-  try {
+/** Runs `file` with a private lock directory; resolves its exit and output; a hang is killed at 30 s. */
+function runSnippet(file, lockDir) {
+  return new Promise((resolve) => {
     const child = spawn(process.execPath, [file], {
       env: { ...process.env, PORTLEASE_DIR: lockDir },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,8 +35,21 @@ test("the README's usage snippet runs as written, exits by itself and leaves no 
     });
     // A hang (something holding the event loop open) is a failure, not a wait.
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    const [code, signal] = await new Promise((resolve) => child.once('close', (...r) => resolve(r)));
-    clearTimeout(timer);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, out, err });
+    });
+  });
+}
+
+test("the README's usage snippet runs as written, exits by itself and leaves no lease", async () => {
+  const dir = join(here, '..', '.tmp');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `readme-${process.pid}.mjs`);
+  writeFileSync(file, markedSnippet());
+  const lockDir = tempLockDir();
+  try {
+    const { code, signal, out, err } = await runSnippet(file, lockDir);
     assert.equal(signal, null, `the snippet did not exit by itself: ${out}${err}`);
     assert.equal(code, 0, err);
     const [ok, ports, errorCode] = out.trim().split('\n');
@@ -63,34 +72,21 @@ test("the README's sticky snippet gives the same port on a second run and a cons
   const file = join(dir, `readme-sticky-${process.pid}.mjs`);
   writeFileSync(file, snippet);
   const lockDir = tempLockDir();
-  const run = () =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [file], {
-        env: { ...process.env, PORTLEASE_DIR: lockDir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.setEncoding('utf8').on('data', (c) => {
-        out += c;
-      });
-      child.stderr.setEncoding('utf8').on('data', (c) => {
-        err += c;
-      });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.once('close', (code, signal) => {
-        clearTimeout(timer);
-        if (code === 0) resolve(out.trim().split('\n'));
-        else reject(new Error(`snippet failed (${code ?? signal}): ${err}`));
-      });
-    });
+  const run = async () => {
+    const { code, signal, out, err } = await runSnippet(file, lockDir);
+    assert.ok(code === 0, `snippet failed (${code ?? signal}): ${err}`);
+    return out.trim().split('\n');
+  };
   try {
     const [port, block] = await run();
     const [again] = await run();
     assert.equal(again, port, 'the sticky name got its port back');
     const ports = block.split(' ').map(Number);
     assert.equal(ports.length, 5);
-    assert.ok(ports.every((p, i) => i === 0 || p === ports[i - 1] + 1), `consecutive: ${block}`);
+    assert.ok(
+      ports.every((p, i) => i === 0 || p === ports[i - 1] + 1),
+      `consecutive: ${block}`,
+    );
     assert.deepEqual(await core.listLeases({ lockDir }), [], 'every lease was released (the memo stays)');
   } finally {
     rmSync(file, { force: true });
