@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { bind, core, fixture, leftovers, reserveRange, scopeName, tempDir } from './reliability/harness.mjs';
+import { bind, core, fixture, leftovers, reserveRange, scopeName, tempDir } from './reliability/helpers.mjs';
 
 const { collectGarbage, leasePort, leasePorts, listLeases } = core;
 

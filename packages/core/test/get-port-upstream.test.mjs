@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { HARNESS_DIR } from '@portlease/test-harness';
 import { core, here, tempLockDir } from './helpers.mjs';
 
 // ava's CLI (its `bin`), found from its main entry: ava does not export its package.json.
@@ -14,10 +14,9 @@ const require = createRequire(import.meta.url);
 const avaCli = join(require.resolve('ava'), '..', 'cli.mjs');
 const UPSTREAM_TESTS = 18;
 
-// Upstream's tests bind fixed ports; 10990-10993 lie in the zone where the other test files reserve
-// their blocks (helpers.mjs), so hold them in the same harness directory while ava runs, or a block
+// Upstream's tests bind fixed ports; 10990-10993 lie in the harness's BLOCK_ZONE, where the other test
+// files reserve their blocks, so hold them in the same harness directory while ava runs, or a block
 // reserved there meanwhile would meet upstream's listeners (and upstream's binds would meet its).
-const HARNESS_DIR = join(tmpdir(), `portlease-test-harness-${process.getuid?.() ?? 'user'}`);
 const UPSTREAM_FIXED = [10_990, 10_993];
 
 async function holdUpstreamPorts() {
