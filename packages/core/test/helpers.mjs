@@ -15,6 +15,7 @@ export {
   readableBuild,
   reserveRange,
   runNode,
+  runProcess,
   until,
 } from '@portlease/test-harness';
 

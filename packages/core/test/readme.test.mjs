@@ -2,11 +2,10 @@
 // after the `readme-test` marker), saved inside this package so that `import … from 'portlease'`
 // resolves to the built package by name, and run as a child process with a private lock directory.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { here, recordsIn, tempLockDir } from './helpers.mjs';
+import { here, recordsIn, runProcess, tempLockDir } from './helpers.mjs';
 
 const readme = readFileSync(join(here, '..', '..', '..', 'README.md'), 'utf8');
 
@@ -25,22 +24,16 @@ test("the README's usage snippet runs as written, exits by itself and leaves no 
   writeFileSync(file, markedSnippet());
   const lockDir = tempLockDir();
   try {
-    const child = spawn(process.execPath, [file], {
-      env: { ...process.env, PORTLEASE_DIR: lockDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (c) => {
-      out += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c) => {
-      err += c;
-    });
     // A hang (something holding the event loop open) is a failure, not a wait.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    const [code, signal] = await new Promise((resolve) => child.once('close', (...r) => resolve(r)));
-    clearTimeout(timer);
+    const {
+      code,
+      signal,
+      stdout: out,
+      stderr: err,
+    } = await runProcess(process.execPath, [file], {
+      env: { ...process.env, PORTLEASE_DIR: lockDir },
+      timeout: 30_000,
+    });
     assert.equal(signal, null, `the snippet did not exit by itself: ${out}${err}`);
     assert.equal(code, 0, err);
     const [ok, ports, errorCode] = out.trim().split('\n');

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dist } from '@portlease/test-harness';
 
-export { bind, core, reserveRange, tempDir, until } from '@portlease/test-harness';
+export { bind, core, reserveRange, runProcess, tempDir, until } from '@portlease/test-harness';
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const distIndex = join(dist, 'index.js');
