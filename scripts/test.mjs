@@ -9,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_RANGE, rangeText } from '@portlease/test-harness/zones';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -41,9 +42,10 @@ const result = spawnSync(
   {
     cwd: root,
     stdio: 'inherit',
-    // Tests that do not pick a range use this one; the core's tests reserve blocks below it, so test
-    // files running at once with different lock directories never hand out the same port.
-    env: { PORTLEASE_RANGE: '16000-32767', ...process.env },
+    // Tests that do not pick a range use this one; test files reserve their blocks in the harness's
+    // BLOCK_ZONE, apart from it, so test files running at once with different lock directories never
+    // hand out the same port.
+    env: { PORTLEASE_RANGE: rangeText(DEFAULT_RANGE), ...process.env },
   },
 );
 process.exit(result.status ?? 1);

@@ -1,13 +1,12 @@
 // Runs the example suite through the real Jest CLI: once with 4 workers, then as two shards of one
 // suite at the same time on this host, sharing one lock directory as CI shards on one machine would.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { runProcess, tempDir } from '@portlease/test-harness';
 
 const exampleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const jestBin = join(
@@ -16,41 +15,14 @@ const jestBin = join(
   'jest.js',
 );
 
-const temps = [];
-after(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(prefix) {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
-
 /** `jest <args>` in the example, with its own fresh cache; resolves with exit code and output. */
-function jest(args, lockDir) {
+async function jest(args, lockDir) {
   const env = { ...process.env, PORTLEASE_DIR: lockDir };
   delete env.NODE_TEST_CONTEXT;
   // A fresh cache: Jest has no timings, so it uses the workers it is given instead of running in band.
-  const child = spawn(
-    process.execPath,
-    [jestBin, '--ci', `--cacheDirectory=${tempDir('pl-jest-cache-')}`, ...args],
-    {
-      cwd: exampleDir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk) => {
-    output += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
+  const argv = [jestBin, '--ci', `--cacheDirectory=${tempDir('pl-jest-cache-')}`, ...args];
+  const { code, output } = await runProcess(process.execPath, argv, { cwd: exampleDir, env });
+  return { code, output };
 }
 
 /** Lease records left in a lock directory. */

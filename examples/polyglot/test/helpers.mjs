@@ -1,47 +1,16 @@
-// Shared by polyglot.test.mjs: private directories, a port range reserved for the test file, child
-// processes whose stdout lines are read as they come, and drivers that lease with each client.
+// Shared by polyglot.test.mjs: child processes whose stdout lines are read as they come, and drivers
+// that lease with each client; the workspace's test harness gives the rest (re-exported).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from 'portlease';
+
+export { reserveRange, tempDir, until } from '@portlease/test-harness';
 
 export const example = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const fakeCli = join(example, 'test', 'fixtures', 'fake-cli.mjs');
 export const python = process.env.PYTHON ?? 'python3';
 export const noPython = spawnSync(python, ['--version']).status === 0 ? false : `${python} not found`;
-
-const tempDirs = [];
-process.on('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-export function tempDir() {
-  const dir = mkdtempSync(join(tmpdir(), 'pl-polyglot-test-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-// The smallest piece of packages/*/test/helpers.mjs: a block of ports no other test file of this run
-// uses, held in the workspace's harness lock directory until this process exits.
-const HARNESS_DIR = join(tmpdir(), `portlease-test-harness-${process.getuid?.() ?? 'user'}`);
-const BLOCK_ZONE = [10000, 15999];
-export async function reserveRange(size) {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const min = BLOCK_ZONE[0] + Math.floor(Math.random() * (BLOCK_ZONE[1] - BLOCK_ZONE[0] + 1 - size));
-    try {
-      await core.leasePorts(size, {
-        lockDir: HARNESS_DIR,
-        range: [min, min + size - 1],
-        owner: 'test range',
-      });
-      return [min, min + size - 1];
-    } catch (error) {
-      if (error.code !== 'RANGE_EXHAUSTED') throw error;
-    }
-  }
-  throw new Error(`could not reserve ${size} consecutive free ports`);
-}
 
 /** Starts a process; `line()` resolves with its next stdout line, `exited` with its exit. */
 export function start(file, args, env) {
@@ -67,16 +36,6 @@ export function start(file, args, env) {
       return out.slice(0, out.indexOf('\n'));
     },
   };
-}
-
-export async function until(check, what, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Leases `port` in `lockDir` from Node, or resolves the PortleaseError code. */

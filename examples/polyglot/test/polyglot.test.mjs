@@ -103,10 +103,14 @@ for (const lang of ['python', 'shell']) {
 
     client.child.kill('SIGKILL');
     await client.exited;
-    const taken = await until(async () => {
-      const result = await nodeLease(port, lockDir);
-      return typeof result === 'object' ? result : undefined;
-    }, `the port of the killed ${lang} client to be free again`);
+    const taken = await until(
+      async () => {
+        const result = await nodeLease(port, lockDir);
+        return typeof result === 'object' ? result : undefined;
+      },
+      `the port of the killed ${lang} client to be free again`,
+      { ms: 30_000 },
+    );
     assert.equal(taken.port, port);
     await taken.release();
   });

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { core, reserveRange, tempDir } from '../../../packages/playwright-fixture/test/helpers.mjs';
+import { core, rangeText, reserveRange, tempDir } from '@portlease/test-harness';
 
 const demo = join(dirname(fileURLToPath(import.meta.url)), '..', 'run.mjs');
 
@@ -16,7 +16,7 @@ test('the shards demo shows base + parallelIndex colliding and portlease passing
   const range = await reserveRange(40);
   const result = spawnSync(process.execPath, [demo], {
     encoding: 'utf8',
-    env: { ...process.env, PORTLEASE_DIR: lockDir, PORTLEASE_RANGE: range.env, CI: '1' },
+    env: { ...process.env, PORTLEASE_DIR: lockDir, PORTLEASE_RANGE: rangeText(range), CI: '1' },
   });
   const output = result.stdout + result.stderr;
   assert.equal(result.status, 0, output);
@@ -28,7 +28,7 @@ test('the shards demo shows base + parallelIndex colliding and portlease passing
   // Every port of the table came from the reserved range, and nothing is left leased.
   for (const port of output.matchAll(/\b(\d{5})(?= (?:ok|FAILED))/g)) {
     const number = Number(port[1]);
-    assert.ok(number >= range.min && number <= range.max, `${number} outside ${range.env}`);
+    assert.ok(number >= range[0] && number <= range[1], `${number} outside ${rangeText(range)}`);
   }
   assert.deepEqual(await core.listLeases({ lockDir }), []);
 });

@@ -3,69 +3,33 @@
 // parallel. Every holder logs the span it held a port for (EXAMPLE_PORT_LOG); no two spans of one port
 // may overlap, and nothing may be left in the lock directory.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { leasePorts, listLeases } from 'portlease';
+import { rangeText, reserveRange, runProcess, tempDir } from '@portlease/test-harness';
+import { listLeases } from 'portlease';
 
 const example = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vitestCli = join(example, 'node_modules', 'vitest', 'vitest.mjs');
-const temps = [];
-process.on('exit', () => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
 
-function tempDir(prefix) {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
-
-/** A block of ports no other test file of this run uses (same harness as the packages' tests). */
-async function reserveRange(size) {
-  const harness = join(tmpdir(), `portlease-test-harness-${process.getuid?.() ?? 'user'}`);
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const min = 10000 + Math.floor(Math.random() * (6000 - size));
-    try {
-      await leasePorts(size, {
-        lockDir: harness,
-        range: [min, min + size - 1],
-        owner: 'example-vitest test',
-      });
-      return `${min}-${min + size - 1}`;
-    } catch (error) {
-      if (error.code !== 'RANGE_EXHAUSTED') throw error;
-    }
-  }
-  throw new Error('could not reserve a port range');
-}
-
-function vitest(cwd, args, env) {
-  const child = spawn(process.execPath, [vitestCli, 'run', ...args], {
+/** `vitest run <args>` in `cwd`; resolves with its exit code and output. */
+async function vitest(cwd, args, env) {
+  const { code, output } = await runProcess(process.execPath, [vitestCli, 'run', ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: '1', CI: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
+  return { code, output };
 }
 
 async function setup() {
   const lockDir = tempDir('pl-example-lock-');
   const log = join(tempDir('pl-example-log-'), 'ports.jsonl');
-  const env = { PORTLEASE_DIR: lockDir, PORTLEASE_RANGE: await reserveRange(60), EXAMPLE_PORT_LOG: log };
+  const env = {
+    PORTLEASE_DIR: lockDir,
+    PORTLEASE_RANGE: rangeText(await reserveRange(60)),
+    EXAMPLE_PORT_LOG: log,
+  };
   return { lockDir, log, env };
 }
 

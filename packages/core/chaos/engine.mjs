@@ -6,10 +6,12 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from '@portlease/test-harness';
 import { Ledger } from './ledger.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const HOLDER = join(here, 'holder.mjs');
+// One holder process: a main-thread actor plus worker-thread actors leasing, binding, releasing.
+const ACTORS = join(here, 'actors.mjs');
 const DIST = join(here, '..', 'dist', 'index.js');
 const now = () => Number(process.hrtime.bigint() / 1000n);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -43,28 +45,15 @@ function records(lockDir) {
 }
 
 /** Runs `node -e script` with PORTLEASE_DIR; resolves its parsed last stdout line. */
-function runChecker(lockDir, script) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, PORTLEASE_DIR: lockDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-    });
-    child.stderr.on('data', (c) => {
-      err += c;
-    });
-    child.once('close', () => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()));
-      } catch {
-        resolve({ error: `checker failed: ${err || out}` });
-      }
-    });
+async function runChecker(lockDir, script) {
+  const { stdout, stderr } = await runProcess(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, PORTLEASE_DIR: lockDir },
   });
+  try {
+    return JSON.parse(stdout.trim().split('\n').pop());
+  } catch {
+    return { error: `checker failed: ${stderr || stdout}` };
+  }
 }
 
 /**
@@ -99,7 +88,7 @@ export async function runChaos({
     const id = `h${++seq}`;
     const dir = splitDir && seq % 2 === 0 ? splitDir : lockDir;
     const config = { id, range, threads, maxHeld };
-    const child = spawn(process.execPath, [HOLDER, JSON.stringify(config)], {
+    const child = spawn(process.execPath, [ACTORS, JSON.stringify(config)], {
       env: { ...process.env, PORTLEASE_DIR: dir },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

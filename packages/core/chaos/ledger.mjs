@@ -28,7 +28,7 @@ export class Ledger {
     exits: 0,
   };
 
-  /** Records one holder event (a JSON line of chaos/holder.mjs). */
+  /** Records one holder event (a JSON line of chaos/actors.mjs). */
   event(e) {
     switch (e.t) {
       case 'held': {

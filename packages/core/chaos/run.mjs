@@ -70,7 +70,7 @@ let range;
 if (values.inside) {
   range = [20000, 20000 + size - 1]; // a private network: nothing else uses any port
 } else {
-  const { reserveRange } = await import('../test/reliability/harness.mjs');
+  const { reserveRange } = await import('@portlease/test-harness');
   range = await reserveRange(size);
 }
 const lockDir = mkdtempSync(join(tmpdir(), 'pl-chaos-'));

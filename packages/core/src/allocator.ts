@@ -140,14 +140,21 @@ export async function leasePorts(count: number, options?: LeaseOptions): Promise
       const top = session.options.max - count + 1;
       return await leaseBlock(session, count, choose(session, shape, shape.sticky[0], top));
     }
+    // Sticky ports first, so a port of this call drawn at random never takes a name's port.
+    const order = [...Array(count).keys()].sort(
+      (a, b) => Number(shape.sticky[a] === undefined) - Number(shape.sticky[b] === undefined),
+    );
+    const placed: PortLease[] = new Array(count);
     const leases: PortLease[] = [];
     try {
-      while (leases.length < count) {
-        const sticky = choose(session, shape, shape.sticky[leases.length], session.options.max);
-        leases.push(await leaseOne(session, sticky, leases.length, count));
+      for (const index of order) {
+        const sticky = choose(session, shape, shape.sticky[index], session.options.max);
+        const lease = await leaseOne(session, sticky, leases.length, count);
+        leases.push(lease);
+        placed[index] = lease;
         retainOwner(session.ownerId);
       }
-      return leases;
+      return placed;
     } catch (error) {
       // All or nothing: release every lease of this call, even when some releases fail (a lock
       // directory turned read-only meanwhile): a failed release defers its removal, so it is retried

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { here } from './reliability/harness.mjs';
+import { here } from './reliability/helpers.mjs';
 
 const RUN = join(here, '..', '..', 'chaos', 'run.mjs');
 const counts = (violations) => Object.fromEntries(Object.entries(violations).map(([k, v]) => [k, v.length]));

@@ -4,16 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { cli, core, recordsIn, reserveRange, runNode, tempLockDir } from './helpers.mjs';
-
-async function until(check, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+import { cli, core, recordsIn, reserveRange, runNode, tempLockDir, until } from './helpers.mjs';
 
 /** `sh` that starts `sleep <seconds>` in the background, prints its pid, and never reaps it. */
 function parentThatNeverReaps(seconds) {

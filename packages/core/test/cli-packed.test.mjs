@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { core, here, recordsIn, tempLockDir } from './helpers.mjs';
+import { core, here, recordsIn, tempLockDir, until } from './helpers.mjs';
 
 let project;
 
@@ -68,15 +68,6 @@ function bash(script, env) {
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return { lines, end: () => child.stdin.end(), exited };
-}
-
-async function until(check, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 /** After the wrappers are gone the holder has had many polls (250 ms) to notice a wrong hold pid. */

@@ -1,21 +1,22 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { cli, core, fixture, recordsIn, reserveRange, runNode, startNode, tempLockDir } from './helpers.mjs';
+import {
+  cli,
+  core,
+  fixture,
+  recordsIn,
+  reserveRange,
+  runNode,
+  startNode,
+  tempLockDir,
+  until,
+} from './helpers.mjs';
 
 const { listLeases } = core;
 
 // Windows has no SIGSTOP, and a SIGTERM or SIGINT sent there kills without running handlers.
 const posixSignals = process.platform === 'win32' && 'needs POSIX signals (not on Windows)';
-
-async function until(check, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 test('run: sets PORT and PORT_<NAME>, fills {port:name}, exits with the command code, releases', async () => {
   const lockDir = tempLockDir();
@@ -95,7 +96,7 @@ test('get: named ports print PORT_<NAME>= lines for a shell or $GITHUB_ENV', asy
 
 test('list shows owners and liveness; gc removes what a killed holder left', async () => {
   const lockDir = tempLockDir();
-  const holder = startNode(fixture('holder.mjs'), ['idle', '2'], { env: { PORTLEASE_DIR: lockDir } });
+  const holder = startNode(fixture('lease-then.mjs'), ['idle', '2'], { env: { PORTLEASE_DIR: lockDir } });
   const { ports, pid } = await holder.message((m) => m.ports);
   const listed = await runNode([cli, 'list'], { env: { PORTLEASE_DIR: lockDir } });
   assert.match(listed.stdout, /PORT\s+STATUS\s+AGE\s+PID\s+OWNER/);

@@ -8,40 +8,37 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { bind, core, fixture, leftovers, reserveRange, scopeName, tempDir } from './reliability/harness.mjs';
+import {
+  bind,
+  core,
+  fixture,
+  leftovers,
+  reserveRange,
+  runProcess,
+  scopeName,
+  tempDir,
+} from './reliability/helpers.mjs';
 
 const { collectGarbage, leasePort, leasePorts, listLeases } = core;
 
 /** Runs the scenario with a crash after op `after` (0: none); resolves its exit and the ops it made. */
-function runScenario(lockDir, ports, after) {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', fixture('crash-preload.mjs'), fixture('crash-steps.mjs')],
-      {
-        env: {
-          ...process.env,
-          PORTLEASE_DIR: lockDir,
-          PL_CRASH_DIR: lockDir,
-          PL_CRASH_AFTER: String(after),
-          PL_PORTS: JSON.stringify(ports),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+async function runScenario(lockDir, ports, after) {
+  const result = await runProcess(
+    process.execPath,
+    ['--import', fixture('crash-preload.mjs'), fixture('crash-steps.mjs')],
+    {
+      env: {
+        ...process.env,
+        PORTLEASE_DIR: lockDir,
+        PL_CRASH_DIR: lockDir,
+        PL_CRASH_AFTER: String(after),
+        PL_PORTS: JSON.stringify(ports),
       },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c) => {
-      stderr += c;
-    });
-    child.once('exit', (code, signal) => {
-      const ops = stderr.split('\n').filter((l) => l.startsWith('op '));
-      resolve({ code, signal, stdout, stderr, ops });
-    });
-  });
+      settle: 'exit',
+    },
+  );
+  const ops = result.stderr.split('\n').filter((l) => l.startsWith('op '));
+  return { ...result, ops };
 }
 
 /** A fresh lock directory holding a dead owner's record on `port` and a dead owner's staged record. */

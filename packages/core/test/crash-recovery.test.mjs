@@ -7,7 +7,7 @@ const { leasePorts, leasePort, listLeases } = core;
 test('ports of a SIGKILLed holder are leasable again at the very next allocation', async () => {
   const [min, max] = await reserveRange(8);
   const lockDir = tempLockDir();
-  const holder = startNode(fixture('holder.mjs'), ['idle', '8', String(min), String(max)], {
+  const holder = startNode(fixture('lease-then.mjs'), ['idle', '8', String(min), String(max)], {
     env: { PORTLEASE_DIR: lockDir },
   });
   const { ports } = await holder.message((m) => m.ports);
@@ -31,7 +31,7 @@ test('ports of a SIGKILLed holder are leasable again at the very next allocation
 test('a live holder whose event loop is blocked keeps its ports; a full range fails fast with the holder named', async () => {
   const [min, max] = await reserveRange(4);
   const lockDir = tempLockDir();
-  const holder = startNode(fixture('holder.mjs'), ['block', '4', String(min), String(max)], {
+  const holder = startNode(fixture('lease-then.mjs'), ['block', '4', String(min), String(max)], {
     env: { PORTLEASE_DIR: lockDir },
   });
   try {
@@ -59,7 +59,7 @@ test('a record whose process died is reclaimed even when a live lease of another
   const [min, max] = await reserveRange(3);
   const lockDir = tempLockDir();
   const mine = await leasePort({ lockDir, range: [min, max] });
-  const victim = startNode(fixture('holder.mjs'), ['idle', '2', String(min), String(max)], {
+  const victim = startNode(fixture('lease-then.mjs'), ['idle', '2', String(min), String(max)], {
     env: { PORTLEASE_DIR: lockDir },
   });
   const { ports } = await victim.message((m) => m.ports);

@@ -2,22 +2,20 @@
 // portlease/get-port, which resolves to this package's dist/ through its own `exports`) run with ava,
 // as get-port runs it: every one of its 18 tests must pass.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { core, here, tempLockDir } from './helpers.mjs';
+import { HARNESS_DIR } from '@portlease/test-harness';
+import { core, here, runProcess, tempLockDir } from './helpers.mjs';
 
 // ava's CLI (its `bin`), found from its main entry: ava does not export its package.json.
 const require = createRequire(import.meta.url);
 const avaCli = join(require.resolve('ava'), '..', 'cli.mjs');
 const UPSTREAM_TESTS = 18;
 
-// Upstream's tests bind fixed ports; 10990-10993 lie in the zone where the other test files reserve
-// their blocks (helpers.mjs), so hold them in the same harness directory while ava runs, or a block
+// Upstream's tests bind fixed ports; 10990-10993 lie in the harness's BLOCK_ZONE, where the other test
+// files reserve their blocks, so hold them in the same harness directory while ava runs, or a block
 // reserved there meanwhile would meet upstream's listeners (and upstream's binds would meet its).
-const HARNESS_DIR = join(tmpdir(), `portlease-test-harness-${process.getuid?.() ?? 'user'}`);
 const UPSTREAM_FIXED = [10_990, 10_993];
 
 async function holdUpstreamPorts() {
@@ -44,20 +42,11 @@ test("get-port's own 18 tests pass against portlease/get-port", async (t) => {
     for (const lease of held) lease.releaseSync();
   });
   // ava finds its project (and so resolves `portlease/get-port`) from the working directory.
-  const child = spawn(
+  const { code, stdout, stderr } = await runProcess(
     process.execPath,
     [avaCli, '--tap', '--timeout=60s', join('test', 'get-port-upstream', 'test.js')],
-    { cwd: join(here, '..'), env: { ...process.env, PORTLEASE_DIR: lockDir }, stdio: 'pipe' },
+    { cwd: join(here, '..'), env: { ...process.env, PORTLEASE_DIR: lockDir }, settle: 'exit' },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const code = await new Promise((resolve) => child.once('exit', resolve));
   const passed = stdout.match(/^ok \d+ - .*$/gm) ?? [];
   const failed = stdout.match(/^not ok \d+ - .*$/gm) ?? [];
   const report = `ava exited ${code}\n${stdout}\n${stderr}`;

@@ -137,7 +137,7 @@ test('a preferred port below 1024 or browser-unsafe gives another port, never an
 
 test('a preferred port leased by another process is skipped, though nothing listens on it', async () => {
   const [min, max] = await reserveRange(4);
-  const holder = startNode(fixture('holder.mjs'), ['idle', '1', String(min), String(min)], {
+  const holder = startNode(fixture('lease-then.mjs'), ['idle', '1', String(min), String(min)], {
     env: { PORTLEASE_DIR: lockDir },
   });
   try {

@@ -1,55 +1,29 @@
-// Shared by the core's tests: private lock directories, port ranges reserved for one test file, and
-// child processes running fixtures. No port is hard-coded: ranges are leased from a harness lock
-// directory shared by the whole test run, so test files running at once never overlap.
+// Shared by the core's tests: what the workspace's test harness gives every package (re-exported, so
+// a test file imports from one place), private lock directories, a listing of the records left in
+// one, and child processes running fixtures that report JSON lines.
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, linkSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '@portlease/test-harness';
+
+export {
+  bind,
+  cli,
+  core,
+  dist,
+  readableBuild,
+  reserveRange,
+  runNode,
+  runProcess,
+  until,
+} from '@portlease/test-harness';
 
 export const here = dirname(fileURLToPath(import.meta.url));
-export const dist = join(here, '..', 'dist');
-export const cli = join(dist, 'cli.js');
-export const core = await import(join(dist, 'index.js'));
 export const fixture = (name) => join(here, 'fixtures', name);
 
-const HARNESS_DIR = join(tmpdir(), `portlease-test-harness-${process.getuid?.() ?? 'user'}`);
-/** Reserved blocks live below the range tests use by default (scripts/test.mjs sets 16000-32767). */
-const BLOCK_ZONE = [10000, 15999];
-
-const tempDirs = [];
-process.on('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh, private directory (mode 0700), removed when the process exits. */
-export function tempLockDir() {
-  const dir = mkdtempSync(join(tmpdir(), 'pl-test-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/**
- * `size` consecutive ports nobody else in this test run uses and nothing listens on, held (in the
- * harness directory) until this process exits. Returns `[min, max]`.
- */
-export async function reserveRange(size) {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const span = BLOCK_ZONE[1] - BLOCK_ZONE[0] + 1 - size;
-    const min = BLOCK_ZONE[0] + Math.floor(Math.random() * span);
-    try {
-      await core.leasePorts(size, {
-        lockDir: HARNESS_DIR,
-        range: [min, min + size - 1],
-        owner: 'test range',
-      });
-      return [min, min + size - 1];
-    } catch (error) {
-      if (error.code !== 'RANGE_EXHAUSTED') throw error;
-    }
-  }
-  throw new Error(`could not reserve ${size} consecutive free ports`);
-}
+/** A fresh, private lock directory (mode 0700), removed when the process exits. */
+export const tempLockDir = () => tempDir('pl-test-');
 
 function readdirOrNone(path) {
   try {
@@ -130,52 +104,4 @@ export function startNode(file, args = [], { env = {}, execArgv = [] } = {}) {
       }
     },
   };
-}
-
-/** Runs a node script to completion; resolves {code, signal, stdout, stderr}. */
-export function runNode(args, { env = {}, input } = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, {
-      env: { ...process.env, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
-    child.stdin.end(input ?? '');
-    child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
-
-/** Binds `port` on `host` (dual-stack for `::`); resolves the server or the error code. */
-export async function bind(port, host = '::') {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', (error) => resolve({ error: error.code }));
-    server.listen({ port, host, exclusive: true }, () => resolve({ server }));
-  });
-}
-
-/**
- * What a child run as another (unprivileged) user needs to run the build, inside `base` (made
- * readable to all): a copy of dist, copies of the given fixtures, and a node binary it can execute.
- * The checkout may sit in a directory only root can enter (a fresh clone under a 0700 temp dir), and a
- * Node line installed from the npm registry sits in root's npm cache: a hard link to the running
- * binary, or a copy across filesystems. Returns `{ node, index, fixture(name) }`.
- */
-export function readableBuild(base, fixtures = []) {
-  chmodSync(base, 0o755);
-  const copy = join(base, 'dist');
-  cpSync(dist, copy, { recursive: true });
-  for (const name of fixtures) cpSync(fixture(name), join(base, 'fixtures', name), { recursive: true });
-  const node = join(base, 'node');
-  try {
-    linkSync(process.execPath, node);
-  } catch {
-    copyFileSync(process.execPath, node);
-    chmodSync(node, 0o755);
-  }
-  return { node, index: join(copy, 'index.js'), fixture: (name) => join(base, 'fixtures', name) };
 }

@@ -18,7 +18,7 @@ import {
   startAgent,
   tempDir,
   unshare,
-} from './reliability/harness.mjs';
+} from './reliability/helpers.mjs';
 
 const { leasePort, leasePorts, listLeases, PortleaseError } = core;
 const mountNs = unshare(['--mount']);

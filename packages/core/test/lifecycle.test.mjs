@@ -26,7 +26,7 @@ async function exitsWithin(child, ms) {
 
 test('a process that only leases exits by itself, and its leases vanish', async () => {
   const lockDir = tempLockDir();
-  const child = startNode(fixture('holder.mjs'), ['exit', '3'], { env: { PORTLEASE_DIR: lockDir } });
+  const child = startNode(fixture('lease-then.mjs'), ['exit', '3'], { env: { PORTLEASE_DIR: lockDir } });
   child.child.stdin.end();
   await child.message((m) => m.ports);
   const { code } = await exitsWithin(child, 20_000);
@@ -42,7 +42,7 @@ for (const [how, signal] of [
     skip: posixSignals,
   }, async () => {
     const lockDir = tempLockDir();
-    const child = startNode(fixture('holder.mjs'), ['idle', '2'], { env: { PORTLEASE_DIR: lockDir } });
+    const child = startNode(fixture('lease-then.mjs'), ['idle', '2'], { env: { PORTLEASE_DIR: lockDir } });
     await child.message((m) => m.ports);
     assert.equal(recordsIn(lockDir).length, 4, 'two port directories with one record each');
     child.child.kill(signal);
@@ -54,7 +54,7 @@ for (const [how, signal] of [
 
 test('leases are released when the process dies of an uncaught exception', async () => {
   const lockDir = tempLockDir();
-  const child = startNode(fixture('holder.mjs'), ['throw', '2'], { env: { PORTLEASE_DIR: lockDir } });
+  const child = startNode(fixture('lease-then.mjs'), ['throw', '2'], { env: { PORTLEASE_DIR: lockDir } });
   await child.message((m) => m.ports);
   const exit = await exitsWithin(child, 20_000);
   assert.equal(exit.code, 1);

@@ -89,7 +89,7 @@ test('an unwritable lock directory gives LOCK_DIR_UNWRITABLE, not a hang or a cr
 test('corrupt, empty, binary and oversized records of a live owner never free its port', async () => {
   const [min] = await reserveRange(1);
   const lockDir = tempLockDir();
-  const holder = startNode(fixture('holder.mjs'), ['idle', '1', String(min), String(min)], {
+  const holder = startNode(fixture('lease-then.mjs'), ['idle', '1', String(min), String(min)], {
     env: { PORTLEASE_DIR: lockDir },
   });
   try {

@@ -6,21 +6,21 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { bind, core, leftovers, reserveRange, startAgent, tempDir, unshare } from './reliability/harness.mjs';
+import {
+  bind,
+  core,
+  leftovers,
+  reserveRange,
+  startAgent,
+  tempDir,
+  unshare,
+  until,
+} from './reliability/helpers.mjs';
 
 const { collectGarbage, leasePorts, listLeases } = core;
 const pidNs = unshare(['--pid', '--fork', '--mount-proc', '--kill-child']);
 const netNs = unshare(['--net']);
 const sorted = (ports) => [...ports].sort((x, y) => x - y);
-
-/** Polls `check` until it returns true (generous bound: a slow machine is not a failure). */
-async function until(check, what, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 test('two pid namespaces sharing the lock directory: no duplicates, a live foreign owner is never reclaimed, a dead one at once', async (t) => {
   if (pidNs.reason) return t.skip(pidNs.reason);
@@ -83,6 +83,7 @@ test('two pid namespaces sharing the lock directory: no duplicates, a live forei
     await until(
       async () => (await listLeases({ lockDir })).filter((l) => l.status === 'stale').length === 15,
       "group B's 15 records to turn stale",
+      { ms: 30_000, every: 50 }, // generous: a slow machine is not a failure
     );
     const aAfter = await a.ask({ cmd: 'leaseAll', range, owner: 'group A init' });
     assert.deepEqual(sorted(aAfter.ports), sorted(bPorts), "group A got exactly group B's ports");

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dist, fixture, reserveRange, runNode, tempLockDir } from './helpers.mjs';
-import { unshare } from './reliability/harness.mjs';
+import { unshare } from './reliability/helpers.mjs';
 
 const recorded = (name) => fixture(`platform/${name}`);
 const INDEX = JSON.stringify(join(dist, 'index.js'));

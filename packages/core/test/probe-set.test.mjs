@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dist, fixture, reserveRange, runNode, tempLockDir } from './helpers.mjs';
-import { unshare } from './reliability/harness.mjs';
+import { unshare } from './reliability/helpers.mjs';
 
 const netNs = unshare(['--net']);
 const hasIp = !spawnSync('ip', ['-V']).error;

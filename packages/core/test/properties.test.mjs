@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { core, leftovers, reserveRange, scopeName, startAgent, tempDir } from './reliability/harness.mjs';
+import { core, leftovers, reserveRange, scopeName, startAgent, tempDir } from './reliability/helpers.mjs';
 import { expectedOptionsOutcome, optionsArbitrary } from './reliability/options-model.mjs';
 import { makeShape, meetInChild, RECORD_SHAPES } from './reliability/record-shapes.mjs';
 

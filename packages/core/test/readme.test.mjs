@@ -2,11 +2,10 @@
 // after the `readme-test` marker), saved inside this package so that `import … from 'portlease'`
 // resolves to the built package by name, and run as a child process with a private lock directory.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { core, here, recordsIn, tempLockDir } from './helpers.mjs';
+import { core, here, recordsIn, runProcess, tempLockDir } from './helpers.mjs';
 
 const readme = readFileSync(join(here, '..', '..', '..', 'README.md'), 'utf8');
 
@@ -18,30 +17,6 @@ function markedSnippet() {
   return match[1];
 }
 
-/** Runs `file` with a private lock directory; resolves its exit and output; a hang is killed at 30 s. */
-function runSnippet(file, lockDir) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file], {
-      env: { ...process.env, PORTLEASE_DIR: lockDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (c) => {
-      out += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c) => {
-      err += c;
-    });
-    // A hang (something holding the event loop open) is a failure, not a wait.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, out, err });
-    });
-  });
-}
-
 test("the README's usage snippet runs as written, exits by itself and leaves no lease", async () => {
   const dir = join(here, '..', '.tmp');
   mkdirSync(dir, { recursive: true });
@@ -49,7 +24,16 @@ test("the README's usage snippet runs as written, exits by itself and leaves no 
   writeFileSync(file, markedSnippet());
   const lockDir = tempLockDir();
   try {
-    const { code, signal, out, err } = await runSnippet(file, lockDir);
+    // A hang (something holding the event loop open) is a failure, not a wait.
+    const {
+      code,
+      signal,
+      stdout: out,
+      stderr: err,
+    } = await runProcess(process.execPath, [file], {
+      env: { ...process.env, PORTLEASE_DIR: lockDir },
+      timeout: 30_000,
+    });
     assert.equal(signal, null, `the snippet did not exit by itself: ${out}${err}`);
     assert.equal(code, 0, err);
     const [ok, ports, errorCode] = out.trim().split('\n');
@@ -73,9 +57,12 @@ test("the README's sticky snippet gives the same port on a second run and a cons
   writeFileSync(file, snippet);
   const lockDir = tempLockDir();
   const run = async () => {
-    const { code, signal, out, err } = await runSnippet(file, lockDir);
-    assert.ok(code === 0, `snippet failed (${code ?? signal}): ${err}`);
-    return out.trim().split('\n');
+    const { code, signal, stdout, stderr } = await runProcess(process.execPath, [file], {
+      env: { ...process.env, PORTLEASE_DIR: lockDir },
+      timeout: 30_000,
+    });
+    assert.ok(code === 0, `snippet failed (${code ?? signal}): ${stderr}`);
+    return stdout.trim().split('\n');
   };
   try {
     const [port, block] = await run();

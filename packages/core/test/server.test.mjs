@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { test } from 'node:test';
-import { core, fixture, recordsIn, startNode, tempLockDir } from './helpers.mjs';
+import { core, fixture, recordsIn, startNode, tempLockDir, until } from './helpers.mjs';
 
 const { startServer, listLeases } = core;
 // A command's supervisor (fd 3 lifeline) stops the server's whole tree through its process group:
@@ -24,15 +24,6 @@ function alive(pid) {
     // No /proc (macOS, Windows): the signal reached it. On Linux, it vanished between the two checks.
     return process.platform !== 'linux';
   }
-}
-
-async function until(check, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 test('startServer runs a command on a leased port, serves at url, and stop() ends the whole tree', {

@@ -8,7 +8,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fixture, readableBuild, reserveRange, tempLockDir } from './helpers.mjs';
-import { startAgent } from './reliability/harness.mjs';
+import { startAgent } from './reliability/helpers.mjs';
 
 const SOCKETS = `/tmp/portlease-owners-${process.getuid()}`;
 const FILE_ORACLE = {
@@ -181,7 +181,9 @@ test('socket files: an owner socket directory planted with open modes is refused
   const lockDir = tempLockDir();
   spawnSync('chown', [`${uid}`, lockDir]);
   // The other uid may not enter the checkout (a fresh clone under a 0700 temp dir) or root's npm cache.
-  const build = readableBuild(tempLockDir(), ['platform/force-platform.mjs']);
+  const build = readableBuild(tempLockDir(), {
+    'platform/force-platform.mjs': fixture('platform/force-platform.mjs'),
+  });
   const script = `import(${JSON.stringify(build.index)}).then(({ leasePort }) =>
     leasePort({ lockDir: ${JSON.stringify(lockDir)}, range: [${min}, ${min}] })).then(
       () => console.log('leased'), (e) => console.log(JSON.stringify({ code: e.code, message: e.message })))`;

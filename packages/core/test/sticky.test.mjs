@@ -158,6 +158,28 @@ test('leasePorts takes one sticky name per port, undefined for a port that is no
   assert.equal(new Set(second.ports).size, 3);
 });
 
+test('a port of the same call that is not sticky never takes a sticky name’s port', async () => {
+  const range = await reserveRange(3);
+  const lockDir = tempLockDir();
+  const { port } = hashPort('back', 'same-call', range);
+  // With the plain port drawn first, at random among 3, it would take `back`'s port 1 time in 3.
+  for (let i = 0; i < 12; i++) {
+    const leases = await leasePorts(2, {
+      lockDir,
+      range,
+      sticky: [undefined, 'back'],
+      stickyScope: 'same-call',
+    });
+    assert.equal(leases[1].port, port);
+    assert.deepEqual(
+      leases.map((l) => l.sticky),
+      [undefined, 'back'],
+      'leases come back in the order asked',
+    );
+    for (const lease of leases) await lease.release();
+  }
+});
+
 test('list shows the sticky name of a lease', async () => {
   const range = await reserveRange(16);
   const lockDir = tempLockDir();

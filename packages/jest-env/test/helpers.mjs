@@ -1,12 +1,14 @@
 // Shared by this package's tests: real Jest CLI runs (Jest 29 and 30, installed side by side) on the
-// fixture projects, each with its own lock directory and a fresh Jest cache, and what they leave.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// fixture projects, each with its own lock directory and a fresh Jest cache, and what they leave; the
+// workspace's test harness gives the rest (re-exported).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { leasePorts, listLeases } from 'portlease';
+import { runProcess, tempDir } from '@portlease/test-harness';
+import { listLeases } from 'portlease';
+
+export { reserveRange, tempDir } from '@portlease/test-harness';
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const packageDir = join(here, '..');
@@ -18,18 +20,6 @@ export const JEST = {
   29: join(dirname(require.resolve('jest29/package.json')), 'bin', 'jest.js'),
 };
 export const VERSIONS = [30, 29];
-
-const tempDirs = [];
-process.on('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh private directory (mkdtemp: mode 0700), removed when this process exits. */
-export function tempDir(prefix = 'pl-jest-') {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
 
 /** The config file of a fixture project under test/fixtures. */
 export function fixtureConfig(name) {
@@ -44,37 +34,16 @@ export function fixtureConfig(name) {
  * Jest decides in band or not from the file count alone) and the given lock directory. Resolves with
  * the exit code, Jest's output (stdout + stderr) and the pid of the Jest process.
  */
-export function runJest(version, fixture, { args = [], env = {}, lockDir, timeout = 150_000 } = {}) {
+export async function runJest(version, fixture, { args = [], env = {}, lockDir, timeout = 150_000 } = {}) {
   const childEnv = { ...process.env, PL_CACHE_DIR: tempDir('pl-jest-cache-'), ...env };
   if (lockDir) childEnv.PORTLEASE_DIR = lockDir;
   delete childEnv.NODE_TEST_CONTEXT;
-  const child = spawn(
-    process.execPath,
-    [JEST[version], '--config', fixtureConfig(fixture), '--ci', ...args],
-    {
-      cwd: packageDir,
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk) => {
-    output += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`jest ${version} on ${fixture} did not finish in ${timeout} ms:\n${output}`));
-    }, timeout);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, output, pid: child.pid });
-    });
-  });
+  const argv = [JEST[version], '--config', fixtureConfig(fixture), '--ci', ...args];
+  const result = await runProcess(process.execPath, argv, { cwd: packageDir, env: childEnv, timeout });
+  if (result.timedOut) {
+    throw new Error(`jest ${version} on ${fixture} did not finish in ${timeout} ms:\n${result.output}`);
+  }
+  return result;
 }
 
 /** Parsed JSON records the fixture tests wrote to `dir`. */
@@ -109,32 +78,6 @@ export function recordsIn(lockDir) {
 /** Leases in a lock directory whose owner is still alive. */
 export async function aliveLeases(lockDir) {
   return (await listLeases({ lockDir })).filter((l) => l.status === 'alive');
-}
-
-const HARNESS_DIR = join(tmpdir(), `portlease-test-harness-${process.getuid?.() ?? 'user'}`);
-/** Blocks are reserved below the range tests use by default (scripts/test.mjs sets 16000-32767). */
-const BLOCK_ZONE = [10000, 15999];
-
-/**
- * `size` consecutive ports no other test file of this run uses, held (in a harness lock directory
- * shared by the whole test run) until this process exits. A narrow range makes a coordination bug
- * show up as a duplicate port instead of hiding in a wide range. Returns `[min, max]`.
- */
-export async function reserveRange(size) {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const min = BLOCK_ZONE[0] + Math.floor(Math.random() * (BLOCK_ZONE[1] - BLOCK_ZONE[0] + 1 - size));
-    try {
-      await leasePorts(size, {
-        lockDir: HARNESS_DIR,
-        range: [min, min + size - 1],
-        owner: 'jest-env test range',
-      });
-      return [min, min + size - 1];
-    } catch (error) {
-      if (error.code !== 'RANGE_EXHAUSTED') throw error;
-    }
-  }
-  throw new Error(`could not reserve ${size} consecutive free ports`);
 }
 
 /** Whether a process is alive. */

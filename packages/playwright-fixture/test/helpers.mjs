@@ -1,54 +1,15 @@
-// Shared by this package's tests: private lock directories, a port range reserved for one test file,
-// and real Playwright runs of the fixture projects in ./fixtures.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// Shared by this package's tests: real Playwright runs of the fixture projects in ./fixtures and what
+// they leave behind; the workspace's test harness gives the rest (re-exported).
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from '@portlease/test-harness';
+
+export { core, rangeText, reserveRange, tempDir } from '@portlease/test-harness';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const core = await import('portlease');
 const playwrightCli = createRequire(import.meta.url).resolve('@playwright/test/cli');
-
-/** The workspace's test harness directory: test files reserve port blocks there (see core's tests). */
-const HARNESS_DIR = join(tmpdir(), `portlease-test-harness-${process.getuid?.() ?? 'user'}`);
-/** Reserved blocks live below the range tests use by default (scripts/test.mjs sets 16000-32767). */
-const BLOCK_ZONE = [10000, 15999];
-
-const tempDirs = [];
-process.on('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh private directory (mkdtemp makes it 0700), removed when the process exits. */
-export function tempDir(prefix = 'pl-pw-') {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/**
- * `size` consecutive ports no other test file uses, held in the harness directory until this process
- * exits, as a `PORTLEASE_RANGE` string. Test files with different lock directories then never hand
- * out the same port.
- */
-export async function reserveRange(size) {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const min = BLOCK_ZONE[0] + Math.floor(Math.random() * (BLOCK_ZONE[1] - BLOCK_ZONE[0] + 1 - size));
-    try {
-      await core.leasePorts(size, {
-        lockDir: HARNESS_DIR,
-        range: [min, min + size - 1],
-        owner: 'test range',
-      });
-      return { min, max: min + size - 1, env: `${min}-${min + size - 1}` };
-    } catch (error) {
-      if (error.code !== 'RANGE_EXHAUSTED') throw error;
-    }
-  }
-  throw new Error(`could not reserve ${size} consecutive free ports`);
-}
 
 /** The directory of the fixture project `name`. */
 export const fixture = (name) => join(here, 'fixtures', name);
@@ -58,20 +19,12 @@ export const fixture = (name) => join(here, 'fixtures', name);
  * the installed @playwright/test's CLI; resolves with its exit code and combined output. Never rejects
  * on a failing run: tests assert on the result.
  */
-export function runPlaywright(cwd, args = [], env = {}, cli = playwrightCli) {
-  const child = spawn(process.execPath, [cli, 'test', ...args], {
+export async function runPlaywright(cwd, args = [], env = {}, cli = playwrightCli) {
+  const { code, output } = await runProcess(process.execPath, [cli, 'test', ...args], {
     cwd,
     env: { ...process.env, CI: '1', FORCE_COLOR: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk) => {
-      output += chunk;
-    });
-  }
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
+  return { code, output };
 }
 
 /** JSON records the fixture tests wrote into `dir`. */

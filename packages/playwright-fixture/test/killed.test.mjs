@@ -10,6 +10,7 @@ import {
   eventually,
   fixture,
   isAlive,
+  rangeText,
   reserveRange,
   runPlaywright,
   serverPids,
@@ -23,7 +24,7 @@ test('a worker killed mid-run leaks neither its ports nor its server', { timeout
   const range = await reserveRange(20);
   const { code, output } = await runPlaywright(fixture('killed'), [], {
     PORTLEASE_DIR: lockDir,
-    PORTLEASE_RANGE: range.env,
+    PORTLEASE_RANGE: rangeText(range),
     FIXTURE_OUT: out,
     FIXTURE_PIDS: pids,
     FIXTURE_OUTPUT_DIR: join(out, 'results'),

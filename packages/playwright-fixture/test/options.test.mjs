@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { leaseRunPort, leaseRunPortSync } from '@portlease/playwright';
-import { core, fixture, reserveRange, runPlaywright, tempDir } from './helpers.mjs';
+import { core, fixture, rangeText, reserveRange, runPlaywright, tempDir } from './helpers.mjs';
 
 test('unknown or mistyped `use` options fail the tests with the option named', {
   timeout: 120_000,
@@ -14,7 +14,7 @@ test('unknown or mistyped `use` options fail the tests with the option named', {
   const range = await reserveRange(10);
   const { code, output } = await runPlaywright(fixture('bad-options'), [], {
     PORTLEASE_DIR: lockDir,
-    PORTLEASE_RANGE: range.env,
+    PORTLEASE_RANGE: rangeText(range),
     FIXTURE_OUTPUT_DIR: join(tempDir(), 'results'),
   });
   assert.notEqual(code, 0, output);

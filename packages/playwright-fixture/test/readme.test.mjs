@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { core, reserveRange, runPlaywright, tempDir } from './helpers.mjs';
+import { core, rangeText, reserveRange, runPlaywright, tempDir } from './helpers.mjs';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
@@ -70,7 +70,7 @@ export default {
   const range = await reserveRange(10);
   const { code, output } = await runPlaywright(project, [], {
     PORTLEASE_DIR: lockDir,
-    PORTLEASE_RANGE: range.env,
+    PORTLEASE_RANGE: rangeText(range),
   });
   assert.equal(code, 0, output);
   assert.match(output, /1 passed/, output);

@@ -11,7 +11,7 @@ import { core, reserveRange, tempDir } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const lockDir = tempDir();
-const { min, max } = await reserveRange(6);
+const [min, max] = await reserveRange(6);
 const options = { lockDir, range: [min, max] };
 
 /** Runs `leaseRunPort` for `name` in a child node process (`depth` 2: in a child of a child). */

@@ -8,6 +8,7 @@ import {
   eventually,
   fixture,
   isAlive,
+  rangeText,
   reserveRange,
   runPlaywright,
   serverPids,
@@ -23,7 +24,7 @@ test('a worker server that cannot start fails its tests with a readable error', 
   const range = await reserveRange(10);
   const { code, output } = await runPlaywright(fixture('server-fails'), [], {
     PORTLEASE_DIR: lockDir,
-    PORTLEASE_RANGE: range.env,
+    PORTLEASE_RANGE: rangeText(range),
     FIXTURE_PIDS: pids,
     FIXTURE_OUTPUT_DIR: join(out, 'results'),
   });

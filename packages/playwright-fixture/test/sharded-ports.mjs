@@ -9,6 +9,7 @@ import {
   core,
   eventually,
   isAlive,
+  rangeText,
   records,
   reserveRange,
   runPlaywright,
@@ -34,7 +35,7 @@ export async function checkShardedPorts(projectDir, { cli, playwrightVersion } =
     mkdirSync(outputDir);
     const env = {
       PORTLEASE_DIR: lockDir,
-      PORTLEASE_RANGE: range.env,
+      PORTLEASE_RANGE: rangeText(range),
       FIXTURE_SHARD: String(shard),
       FIXTURE_WORKERS: String(WORKERS),
       FIXTURE_TOTAL_TESTS: String(SHARDS * WORKERS),
@@ -68,7 +69,8 @@ export async function checkShardedPorts(projectDir, { cli, playwrightVersion } =
   }
   const all = [...recs.flatMap((r) => [r.serverPort, r.extraPort]), ...runPorts.values()];
   assert.equal(new Set(all).size, all.length, `a port was handed out twice: ${all.join(' ')}`);
-  for (const port of all) assert.ok(port >= range.min && port <= range.max, `${port} outside ${range.env}`);
+  for (const port of all)
+    assert.ok(port >= range[0] && port <= range[1], `${port} outside ${rangeText(range)}`);
 
   for (const r of recs) {
     const worker = `playwright project=ports shard=${r.shard}/${SHARDS} worker=${r.parallelIndex}`;

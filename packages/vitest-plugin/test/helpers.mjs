@@ -1,25 +1,15 @@
 // Shared by the tests of @portlease/vitest: throwaway consumer projects that install the BUILT package
 // the way npm would (a copy under node_modules, so its `vitest` import resolves to the project's own
-// Vitest 4 or 5), real Vitest CLI runs, private lock directories and reserved port ranges.
-import { spawn } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+// Vitest 4 or 5) and real Vitest CLI runs; the workspace's test harness gives the rest (re-exported).
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { core, reserveRange, runProcess, tempDir } from '@portlease/test-harness';
+
+export { reserveRange, tempDir } from '@portlease/test-harness';
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const pkgDir = join(here, '..');
-const core = await import(join(pkgDir, 'node_modules', 'portlease', 'dist', 'index.js'));
 export const { listLeases } = core;
 
 /**
@@ -38,18 +28,6 @@ export const VITEST = {
   v5: { dir: realpathSync(join(pkgDir, 'node_modules', 'vitest5')), node: v5Node },
 };
 
-const cleanup = [];
-process.on('exit', () => {
-  for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh private directory (mode 0700 from mkdtemp), removed when this process exits. */
-export function tempDir(prefix = 'pl-vitest-') {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanup.push(dir);
-  return dir;
-}
-
 /**
  * A consumer project in a temp dir: the fixture folder's files, plus node_modules with `vitest` (the
  * chosen major), a copy of the built @portlease/vitest, and portlease.
@@ -67,32 +45,6 @@ export function makeProject(fixture, version = 'v4') {
   return dir;
 }
 
-const HARNESS_DIR = join(tmpdir(), `portlease-test-harness-${process.getuid?.() ?? 'user'}`);
-/** The block zone shared with the core's tests: below scripts/test.mjs's default range 16000-32767. */
-const BLOCK_ZONE = [10000, 15999];
-
-/**
- * `size` consecutive ports that no other test file of this run uses, held in the shared harness lock
- * directory until this process exits. Returns `[min, max]`.
- */
-export async function reserveRange(size) {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const span = BLOCK_ZONE[1] - BLOCK_ZONE[0] + 1 - size;
-    const min = BLOCK_ZONE[0] + Math.floor(Math.random() * span);
-    try {
-      await core.leasePorts(size, {
-        lockDir: HARNESS_DIR,
-        range: [min, min + size - 1],
-        owner: 'vitest-plugin test range',
-      });
-      return [min, min + size - 1];
-    } catch (error) {
-      if (error.code !== 'RANGE_EXHAUSTED') throw error;
-    }
-  }
-  throw new Error(`could not reserve ${size} consecutive free ports`);
-}
-
 /** A lock directory, an output directory for the fixtures' records, and a reserved range. */
 export async function testEnv(rangeSize = 40) {
   return { lockDir: tempDir('pl-lock-'), outDir: tempDir('pl-out-'), range: await reserveRange(rangeSize) };
@@ -108,21 +60,9 @@ export function runVitest(cwd, args, { env = {}, version = 'v4', script } = {}) 
   delete base.PORTLEASE_RANGE;
   delete base.PORTLEASE_DIR;
   const argv = script ? [script, ...args] : [join(dir, 'vitest.mjs'), ...args];
-  const child = spawn(node, argv, {
+  return runProcess(node, argv, {
     cwd,
     env: { ...base, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk) => {
-    output += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, output }));
   });
 }
 

@@ -2,7 +2,7 @@
 // the test's own port block and lock directory, so a generated lease never touches anyone else's
 // ports), and an independent model of the outcome the documented rules give.
 import fc from 'fast-check';
-import { core } from './harness.mjs';
+import { core } from './helpers.mjs';
 
 const { UNSAFE_PORTS } = core;
 

@@ -1,9 +1,10 @@
 // Broken and hostile things that can sit where a lease record should be, and a child process that
 // meets them (allocation, list, gc) under a time limit, so a hang is a failure and not a stuck suite.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { distIndex, tempDir } from './harness.mjs';
+import { runProcess } from '@portlease/test-harness';
+import { distIndex, tempDir } from './helpers.mjs';
 
 const validRecord = (token) =>
   JSON.stringify({ v: 1, owner: 'x', ownerId: token.slice(0, 24), token, pid: 1, created: Date.now() });
@@ -48,7 +49,7 @@ export function makeShape(name, path, token) {
  * collectGarbage. Resolves what each did: `{ lease: {port} | {error}, list: {statuses} | {error},
  * gc: {...} | {error} }`, or `{ hang: true }` if the child did not finish within `ms`.
  */
-export function meetInChild(lockDir, port, ms = 20_000) {
+export async function meetInChild(lockDir, port, ms = 20_000) {
   const script = `
     import { collectGarbage, leasePort, listLeases } from ${JSON.stringify(`file://${distIndex}`)};
     const describe = (e) => ({ error: { name: e?.name, code: e?.code, message: String(e?.message ?? e) } });
@@ -58,26 +59,16 @@ export function meetInChild(lockDir, port, ms = 20_000) {
     out.list = await listLeases().then((infos) => ({ statuses: infos.map((i) => i.status) }), describe);
     out.gc = await collectGarbage().then((r) => r, describe);
     console.log(JSON.stringify(out));`;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+  // SIGKILL at the timeout: a process stuck in open() on a FIFO does not even die of SIGTERM.
+  const { code, signal, stdout, stderr } = await runProcess(
+    process.execPath,
+    ['--input-type=module', '-e', script],
+    {
       env: { ...process.env, PORTLEASE_DIR: lockDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-    });
-    child.stderr.on('data', (c) => {
-      err += c;
-    });
-    // SIGKILL: a process stuck in open() on a FIFO does not even die of SIGTERM.
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal === 'SIGKILL') resolve({ hang: true });
-      else if (code !== 0) resolve({ crash: err || out });
-      else resolve(JSON.parse(out.trim().split('\n').pop()));
-    });
-  });
+      timeout: ms,
+    },
+  );
+  if (signal === 'SIGKILL') return { hang: true };
+  if (code !== 0) return { crash: stderr || stdout };
+  return JSON.parse(stdout.trim().split('\n').pop());
 }

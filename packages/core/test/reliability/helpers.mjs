@@ -1,60 +1,19 @@
 // Shared by the reliability tests (chaos, crash points, namespaces, hostile environments, properties):
-// private directories, port blocks reserved for one test file, a command-driven child ("agent"),
-// namespace capability checks, and a listing of what is left in a lock directory.
+// what the workspace's test harness gives every package (re-exported), a command-driven child
+// ("agent"), namespace capability checks, and a listing of what is left in a lock directory.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dist } from '@portlease/test-harness';
+
+export { bind, core, reserveRange, runProcess, tempDir, until } from '@portlease/test-harness';
 
 export const here = dirname(fileURLToPath(import.meta.url));
-export const distIndex = join(here, '..', '..', 'dist', 'index.js');
-export const core = await import(distIndex);
+export const distIndex = join(dist, 'index.js');
 export const fixture = (name) => join(here, 'fixtures', name);
 export const AGENT = fixture('agent.mjs');
 export const isRoot = process.getuid?.() === 0;
-
-// The same harness directory and block zone as ../helpers.mjs: blocks are leased there, so test files
-// running at once (each with its own lock directory) never probe or bind each other's ports.
-const HARNESS_DIR = join(tmpdir(), `portlease-test-harness-${process.getuid?.() ?? 'user'}`);
-const BLOCK_ZONE = [10000, 15999];
-
-const tempDirs = [];
-process.on('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh private directory (mode 0700), removed when this process exits. */
-export function tempDir(prefix = 'pl-rel-') {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/**
- * `size` consecutive ports nobody else in this test run uses, nothing listens on, and none of them
- * browser-unsafe (so a whole block can be leased), held until this process exits. Returns [min, max].
- */
-export async function reserveRange(size) {
-  for (let attempt = 0; attempt < 80; attempt++) {
-    const min = BLOCK_ZONE[0] + Math.floor(Math.random() * (BLOCK_ZONE[1] - BLOCK_ZONE[0] + 2 - size));
-    const max = min + size - 1;
-    let unsafe = false;
-    for (let port = min; port <= max; port++) if (core.UNSAFE_PORTS.has(port)) unsafe = true;
-    if (unsafe) continue;
-    try {
-      await core.leasePorts(size, {
-        lockDir: HARNESS_DIR,
-        range: [min, max],
-        owner: 'reliability test range',
-      });
-      return [min, max];
-    } catch (error) {
-      if (error.code !== 'RANGE_EXHAUSTED') throw error;
-    }
-  }
-  throw new Error(`could not reserve ${size} consecutive free ports`);
-}
 
 /** The scope directory name this process uses: one per network namespace (Linux), else `local`. */
 export function scopeName() {
@@ -200,15 +159,5 @@ export function runJsonLines(args, env, onLine = () => {}) {
       }
     });
     child.once('close', (code) => resolve({ code, lines }));
-  });
-}
-
-/** Binds `port` on `host` (dual-stack for `::`), exclusively; resolves the server or the error code. */
-export async function bind(port, host = '::') {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', (error) => resolve({ error: error.code }));
-    server.listen({ port, host, exclusive: true }, () => resolve({ server }));
   });
 }

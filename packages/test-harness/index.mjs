@@ -1,0 +1,9 @@
+// The workspace's test harness, shared by every package's and example's tests and the chaos run (one
+// concept per file; helpers only one package needs stay in that package's test/helpers.mjs).
+export { bind } from './bind.mjs';
+export { cli, core, dist, readableBuild } from './build.mjs';
+export { reserveRange } from './ranges.mjs';
+export { runNode, runProcess } from './run.mjs';
+export { tempDir } from './temp-dir.mjs';
+export { until } from './until.mjs';
+export { BLOCK_ZONE, DEFAULT_RANGE, HARNESS_DIR, rangeText } from './zones.mjs';
