@@ -1,6 +1,7 @@
 import { lstatSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { platformFacts } from './platform/facts.js';
 
 /** statfs(2) `f_type` magic numbers of the filesystems worth naming (linux/magic.h). */
 const FILESYSTEMS: ReadonlyMap<number, { name: string; memory: boolean }> = new Map([
@@ -102,7 +103,9 @@ export function chooseDefaultLockDir(
   env: NodeJS.ProcessEnv = process.env,
   facts: Partial<DefaultLockDirFacts> = {},
 ): DefaultLockDirChoice {
-  const platform = facts.platform ?? process.platform;
+  // The platform facts, not process.platform: the tests that run macOS and Windows paths on Linux
+  // set them, and the lock directory must follow the same semantics as the oracle and the probes.
+  const platform = facts.platform ?? platformFacts().os;
   const uid = facts.uid !== undefined ? facts.uid : PROCESS_UID;
   const name = `portlease-${uid ?? 'user'}`;
   if (env.XDG_RUNTIME_DIR) return { path: join(env.XDG_RUNTIME_DIR, 'portlease'), source: 'XDG_RUNTIME_DIR' };

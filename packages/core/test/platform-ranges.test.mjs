@@ -237,3 +237,11 @@ test('a port the OS refuses with EACCES is "not this port": the next one is leas
   assert.equal(run.code, 'RANGE_EXHAUSTED', run.message);
   assert.match(run.message, new RegExp(`${min} on :: \\(EACCES: the OS refuses this port`));
 });
+
+test('macOS and Windows semantics: the default lock directory is the temp directory, never /dev/shm', async () => {
+  const body = `const os = await import('node:os'); console.log(JSON.stringify({ dir: core.defaultLockDir(), tmp: os.tmpdir() }));`;
+  for (const os of ['darwin', 'win32']) {
+    const run = await inChild(os, body, { env: { XDG_RUNTIME_DIR: '', PORTLEASE_DIR: '' } });
+    assert.equal(run.dir, join(run.tmp, `portlease-${process.getuid()}`), os);
+  }
+});

@@ -3,6 +3,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fdExhaustion, hasErrno, PortleaseError } from '../errors.js';
+import { lockDirError } from '../store/lock-dir.js';
 
 /**
  * Where owners' socket files live where the kernel has no abstract sockets or named pipes (macOS, the
@@ -85,7 +86,8 @@ export function ensureOwnerSocketDir(force = false): string {
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch (error) {
-    if (!hasErrno(error, 'EEXIST')) throw error;
+    // Coded like any lock directory failure (read-only /tmp, out of descriptors, …).
+    if (!hasErrno(error, 'EEXIST')) throw lockDirError(dir, error);
   }
   const problem = problemOf(dir);
   if (problem) throw unsafe(dir, problem);

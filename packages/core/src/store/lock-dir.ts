@@ -79,7 +79,7 @@ function unwritable(path: string, cause: unknown): PortleaseError {
 }
 
 /** Wraps a filesystem error met inside the lock directory in a PortleaseError that says what to do. */
-export function lockDirError(path: string, cause: unknown): Error {
+export function lockDirError(path: string, cause: unknown): PortleaseError {
   if (cause instanceof PortleaseError) return cause;
   const fds = fdExhaustion(cause, `use lock directory ${path}`);
   if (fds) return fds;
@@ -87,7 +87,14 @@ export function lockDirError(path: string, cause: unknown): Error {
   if (hasErrno(cause, 'ENOTDIR', 'ELOOP')) {
     return unsafe(path, 'contains something that is not a directory where one was expected', 'Remove it.');
   }
-  return cause instanceof Error ? cause : new Error(String(cause));
+  // Anything else the filesystem says (EIO, ESTALE on NFS, …): still coded, with the errno, so a
+  // caller can tell a lock directory failure from a bug without parsing a raw message.
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? String(cause);
+  return new PortleaseError(
+    'LOCK_DIR_UNWRITABLE',
+    `Cannot use lock directory ${path}: the filesystem answered ${code}${cause instanceof Error ? ` (${cause.message})` : ''}. Check the filesystem, or set PORTLEASE_DIR to a directory on another one.`,
+    { cause, details: { path, errno: code } },
+  );
 }
 
 /**
