@@ -1,24 +1,18 @@
 import { defineConfig } from 'tsup';
+import { library } from '../../tsup.base.js';
 
 export default defineConfig([
   {
+    ...library,
     entry: { index: 'src/index.ts', supervisor: 'src/server/supervisor.ts', 'get-port': 'src/get-port.ts' },
-    format: ['esm', 'cjs'],
     dts: { entry: { index: 'src/index.ts', 'get-port': 'src/get-port.ts' } },
-    target: 'node20',
-    platform: 'node',
-    shims: true,
-    clean: true,
-    sourcemap: false,
-    splitting: false,
   },
   {
+    ...library,
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
-    target: 'node20',
-    platform: 'node',
+    dts: false,
     banner: { js: '#!/usr/bin/env node' },
     clean: false,
-    splitting: false,
   },
 ]);

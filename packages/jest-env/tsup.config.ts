@@ -1,6 +1,8 @@
 import { defineConfig } from 'tsup';
+import { library } from '../../tsup.base.js';
 
 export default defineConfig({
+  ...library,
   entry: {
     // The environment (what `testEnvironment: '@portlease/jest'` loads) plus the test-side helpers.
     index: 'src/index.ts',
@@ -10,14 +12,6 @@ export default defineConfig({
     'global-setup': 'src/global/setup.ts',
     'global-teardown': 'src/global/teardown.ts',
   },
-  format: ['esm', 'cjs'],
-  dts: true,
-  target: 'node20',
-  platform: 'node',
-  shims: true,
-  clean: true,
-  sourcemap: false,
-  splitting: false,
   // The core stays an import (one copy of its shared lease state); Jest's packages are loaded at
   // run time from the Jest that is running (see src/base.ts).
   external: ['portlease', 'jest-environment-node'],

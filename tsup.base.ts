@@ -1,0 +1,18 @@
+import type { Options } from 'tsup';
+
+/**
+ * What every package of the suite builds alike: ESM + CJS + types, one file per entry. The target is
+ * Node 20, below `engines`, because node-lines.test.mjs still runs the build on Node 20 (its owners
+ * must stay visible to 22+). A package's tsup.config.ts adds its entries and what stays external (its peers and
+ * `portlease`, so there is one copy of the core's shared lease state).
+ */
+export const library: Options = {
+  format: ['esm', 'cjs'],
+  dts: true,
+  target: 'node20',
+  platform: 'node',
+  shims: true,
+  clean: true,
+  sourcemap: false,
+  splitting: false,
+};
