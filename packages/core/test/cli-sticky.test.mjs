@@ -5,7 +5,7 @@
 // per lease: the repeats below make a CLI that drops --sticky fail.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -293,11 +293,28 @@ test('list shows no STICKY column without a sticky lease; gc reports the memos i
     const listed = await runNode([cli, 'list'], { env: s.env });
     assert.match(listed.stdout, /^PORT\s+STATUS\s+AGE\s+PID\s+OWNER\n/);
     await plain.release();
+
+    // Two keys leave two memos; one of them last used 31 days ago is the one gc removes.
+    for (const name of ['old', 'recent']) await (await s.get(['--sticky', name])).release();
+    const memos = readdirSync(s.lockDir).flatMap((scope) => {
+      const dir = join(s.lockDir, scope, '.sticky');
+      return existsSync(dir) ? readdirSync(dir).map((file) => join(dir, file)) : [];
+    });
+    const age = (name) => {
+      const files = memos.filter(
+        (file) => existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).name === name,
+      );
+      assert.equal(files.length, 1, `one memo of ${name} among ${memos}`);
+      const memo = JSON.parse(readFileSync(files[0], 'utf8'));
+      writeFileSync(files[0], JSON.stringify({ ...memo, used: Date.now() - 31 * 24 * 3600 * 1000 }));
+    };
+    age('old');
     const gc = await runNode([cli, 'gc', '--json'], { env: s.env });
     assert.equal(gc.code, 0, gc.stderr);
-    assert.equal(JSON.parse(gc.stdout).memos, 0);
+    assert.equal(JSON.parse(gc.stdout).memos, 1, 'the recent memo stays');
+    age('recent');
     const text = await runNode([cli, 'gc'], { env: s.env });
-    assert.match(text.stdout, /, 0 sticky memo\(s\) unused for 30 days\n$/);
+    assert.match(text.stdout, /, 1 sticky memo\(s\) unused for 30 days\n$/);
   } finally {
     s.done();
   }
