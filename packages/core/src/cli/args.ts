@@ -112,7 +112,7 @@ export function text(parsed: Parsed, name: string): string | undefined {
 
 export const has = (parsed: Parsed, name: string): boolean => parsed.values[name] === true;
 
-export function list(parsed: Parsed, name: string): string[] {
+function list(parsed: Parsed, name: string): string[] {
   const value = parsed.values[name];
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }

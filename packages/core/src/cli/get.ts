@@ -102,10 +102,9 @@ async function staysAlive(pid: number, start: string | undefined, ms: number): P
 
 /**
  * `portlease get [--count N] [--name api …] [--sticky web …] [--contiguous] [--json] [--hold-pid PID]`:
- * prints ports held for a
- * process (default: the calling shell) until it exits. A small detached holder process keeps the
- * leases; it releases them within a second of that process's exit. With `--json`, failures are
- * JSON on stdout too (see {@link JSON_VERSION}).
+ * prints ports held for a process (default: the calling shell) until it exits. A small detached
+ * holder process keeps the leases; it releases them within a second of that process's exit. With
+ * `--json`, failures are JSON on stdout too (see {@link JSON_VERSION}).
  */
 export async function get(args: string[]): Promise<number> {
   const json = args.includes('--json');
