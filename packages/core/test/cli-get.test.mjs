@@ -35,7 +35,8 @@ test('get --json: version 1 on success, and failures are JSON on stdout too', as
     });
     assert.equal(ok.code, 0, ok.stderr);
     const out = JSON.parse(ok.stdout);
-    assert.deepEqual(Object.keys(out), ['v', 'ports', 'names', 'holdPid', 'holderPid']);
+    assert.deepEqual(Object.keys(out), ['v', 'ports', 'names', 'sticky', 'holdPid', 'holderPid']);
+    assert.deepEqual(out.sticky, []);
     assert.equal(out.v, 1);
     assert.deepEqual(out.names, { api: out.ports[0], db: out.ports[1] });
     assert.equal(out.holdPid, sleeper.pid);

@@ -8,6 +8,8 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** A parsed command line: the option values, and for `portlease run` the command after them. */
 export interface Parsed {
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  /** The options in the order given, as `[name, value]` (`value` undefined for a flag). */
+  order: [string, string | undefined][];
   /** Words after the options (`portlease run`'s command); never parsed as options. */
   rest: string[];
   help: boolean;
@@ -20,6 +22,9 @@ const COMMON: Options = { help: { type: 'boolean', short: 'h' } };
 export const LEASE_OPTIONS: Options = {
   count: { type: 'string' },
   name: { type: 'string', multiple: true },
+  sticky: { type: 'string', multiple: true },
+  'sticky-scope': { type: 'string' },
+  contiguous: { type: 'boolean' },
   range: { type: 'string' },
   'lock-dir': { type: 'string' },
   owner: { type: 'string' },
@@ -61,6 +66,11 @@ function parseError(error: unknown, options: Options): PortleaseError {
   }
   const missing = /Option '(?:-\w, )?(--[^ ']+)[^']*' argument missing/.exec(message)?.[1];
   if (missing) return usageError(`${missing} needs a value`);
+  // `--sticky -- cmd`: parseArgs will not take an option-like word as the value.
+  const ambiguous = /Option '(?:-\w, )?(--[^ ']+)[^']*' argument is ambiguous/.exec(message)?.[1];
+  if (ambiguous) {
+    return usageError(`${ambiguous} needs a value (one that starts with - is written ${ambiguous}=-value)`);
+  }
   const noValue = /Option '(--[^']+)' does not take an argument/.exec(message)?.[1];
   if (noValue) return usageError(`${noValue} takes no value`);
   const positional = /Unexpected argument '([^']*)'/.exec(message)?.[1];
@@ -82,13 +92,17 @@ export function parseCommand(args: readonly string[], own: Options, { command = 
     head = args.slice(0, start);
     rest = args.slice(args[start] === '--' ? start + 1 : start);
   }
-  let values: Parsed['values'];
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    ({ values } = parseArgs({ args: head, options, strict: true, allowPositionals: false }));
+    parsed = parseArgs({ args: head, options, strict: true, allowPositionals: false, tokens: true });
   } catch (error) {
     throw parseError(error, options);
   }
-  return { values, rest, help: values.help === true };
+  const { values, tokens = [] } = parsed;
+  const order = tokens.flatMap((t) =>
+    t.kind === 'option' ? [[t.name, t.value] as [string, string | undefined]] : [],
+  );
+  return { values, order, rest, help: values.help === true };
 }
 
 export function text(parsed: Parsed, name: string): string | undefined {
@@ -130,40 +144,4 @@ export function leaseOptions(parsed: Parsed, defaultOwner: string): LeaseOptions
       .map((port) => decimal(port.trim(), '--exclude', 'a port number'));
   }
   return options;
-}
-
-/** The port names asked for (`--name api --name web`), or `count` unnamed ports. */
-export function portNames(parsed: Parsed): { count: number; names: string[] } {
-  const names = list(parsed, 'name');
-  for (const name of names) {
-    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) {
-      throw usageError(
-        `--name ${JSON.stringify(name)} must start with a letter and hold letters, digits, - or _`,
-      );
-    }
-  }
-  const byEnv = new Map<string, string>();
-  for (const name of names) {
-    const other = byEnv.get(envName(name));
-    if (other !== undefined) {
-      throw usageError(
-        other === name
-          ? `--name ${name} is given twice; each name is one port`
-          : `--name ${other} and --name ${name} would both print ${envName(name)}; rename one`,
-      );
-    }
-    byEnv.set(envName(name), name);
-  }
-  const countText = text(parsed, 'count');
-  const count = countText === undefined ? Math.max(names.length, 1) : Number(countText);
-  if (countText !== undefined && !/^[0-9]+$/.test(countText)) throw usageError('--count must be 1 to 1000');
-  if (!Number.isInteger(count) || count < 1 || count > 1000) throw usageError('--count must be 1 to 1000');
-  if (names.length && count !== names.length)
-    throw usageError('give either --count or --name, or matching numbers');
-  return { count, names };
-}
-
-/** `api` → `PORT_API`; `web-ui` → `PORT_WEB_UI`. */
-export function envName(name: string): string {
-  return `PORT_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }

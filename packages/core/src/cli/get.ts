@@ -3,18 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { leasePorts } from '../allocator.js';
 import { fdExhaustion, PortleaseError } from '../errors.js';
 import { invalidOption } from '../option-errors.js';
-import {
-  decimal,
-  envName,
-  has,
-  LEASE_OPTIONS,
-  leaseOptions,
-  type Parsed,
-  parseCommand,
-  portNames,
-  text,
-} from './args.js';
+import { decimal, has, LEASE_OPTIONS, leaseOptions, type Parsed, parseCommand, text } from './args.js';
 import { GET_HELP } from './help.js';
+import { envName, portPlan } from './port-plan.js';
 import { ancestors, callingShell, isSameProcessAlive, startTime } from './procs.js';
 
 const GET_OPTIONS = { ...LEASE_OPTIONS, json: { type: 'boolean' }, 'hold-pid': { type: 'string' } } as const;
@@ -31,7 +22,8 @@ interface HoldResult {
 
 /**
  * The `get --json` contract (version 1), one line on stdout. Success:
- * `{"v":1,"ports":[20001],"names":{"api":20001},"holdPid":123,"holderPid":456}` (exit 0); failure:
+ * `{"v":1,"ports":[20001],"names":{"api":20001},"sticky":["api"],"holdPid":123,"holderPid":456}`
+ * (exit 0; `sticky`: the names given with `--sticky`, `[]` without); failure:
  * `{"v":1,"error":{"code":"RANGE_EXHAUSTED","message":"[RANGE_EXHAUSTED] …"}}` (exit 2 for
  * INVALID_OPTIONS, else 1). Fields are only ever added; a change of meaning bumps `v`.
  */
@@ -109,10 +101,10 @@ async function staysAlive(pid: number, start: string | undefined, ms: number): P
 }
 
 /**
- * `portlease get [--count N | --name api …] [--json] [--hold-pid PID]`: prints ports held for a
- * process (default: the calling shell) until it exits. A small detached holder process keeps the
- * leases; it releases them within a second of that process's exit. With `--json`, failures are
- * JSON on stdout too (see {@link JSON_VERSION}).
+ * `portlease get [--count N] [--name api …] [--sticky web …] [--contiguous] [--json] [--hold-pid PID]`:
+ * prints ports held for a process (default: the calling shell) until it exits. A small detached
+ * holder process keeps the leases; it releases them within a second of that process's exit. With
+ * `--json`, failures are JSON on stdout too (see {@link JSON_VERSION}).
  */
 export async function get(args: string[]): Promise<number> {
   const json = args.includes('--json');
@@ -137,7 +129,7 @@ async function getPorts(args: string[]): Promise<number> {
     process.stdout.write(GET_HELP);
     return 0;
   }
-  const { names } = portNames(parsed);
+  const { names, sticky, count } = portPlan(parsed);
   leaseOptions(parsed, ''); // Bad lease options are reported here, before a holder starts.
   const holdPid = holdPidFor(parsed);
   const start = startTime(holdPid);
@@ -158,10 +150,13 @@ async function getPorts(args: string[]): Promise<number> {
   const ports = result.ports;
   const named = Object.fromEntries(names.map((name, i) => [name, ports[i]]));
   if (has(parsed, 'json')) {
-    const out = { v: JSON_VERSION, ports, names: named, holdPid, holderPid: result.holder };
+    const out = { v: JSON_VERSION, ports, names: named, sticky, holdPid, holderPid: result.holder };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else if (names.length) {
-    process.stdout.write(names.map((name, i) => `${envName(name)}=${ports[i]}\n`).join(''));
+    const lines = names.map((name, i) => `${envName(name)}=${ports[i]}\n`);
+    // A block named by its base port: the other ports are printed too, as `run` sets them.
+    if (count > names.length) lines.push(`PORTLEASE_PORTS=${ports.join(',')}\n`);
+    process.stdout.write(lines.join(''));
   } else {
     process.stdout.write(`${ports.join(' ')}\n`);
   }
@@ -175,8 +170,11 @@ export async function hold(args: string[]): Promise<number> {
   const write = (result: HoldResult) => process.stdout.write(`${JSON.stringify(result)}\n`);
   try {
     const parsed = parseCommand(rest, GET_OPTIONS);
-    const { count } = portNames(parsed);
-    const leases = await leasePorts(count, leaseOptions(parsed, `portlease get (held for pid ${holdPid})`));
+    const { count, options } = portPlan(parsed);
+    const leases = await leasePorts(count, {
+      ...leaseOptions(parsed, `portlease get (held for pid ${holdPid})`),
+      ...options,
+    });
     write({ ports: leases.map((lease) => lease.port), holder: process.pid });
   } catch (error) {
     const e = error instanceof PortleaseError ? error : undefined;

@@ -1,5 +1,18 @@
 /** The text of `portlease help` and of each command's `--help` / `-h`. */
 
+/** How `run` and `get` are told which ports to lease. */
+const PORT_OPTIONS = `Ports (in the order given; default: one unnamed port):
+  --count N            N ports (1 to 1000)
+  --name NAME          a port named NAME: PORT_NAME, {port:NAME} (repeatable)
+  --sticky NAME        a named port that is sticky: the port NAME last had in this project, run after
+                       run, when it is free; else another one, never shared and never waited for
+                       (repeatable; mixes with --name)
+  --sticky-scope ID    the project a sticky name belongs to (default: PORTLEASE_STICKY_SCOPE, else the
+                       nearest directory with a package.json, else with .git, else the working directory)
+  --contiguous         consecutive ports (base, base+1, …), all or nothing; with --count N, one
+                       --name NAME names the base port, one --sticky NAME also makes the block sticky
+`;
+
 const LEASE_OPTIONS = `Lease options:
   --range A-B          inclusive range (default: PORTLEASE_RANGE, else 10000 up to the ephemeral range)
   --exclude P[,P…]     ports never to hand out (repeatable)
@@ -7,32 +20,39 @@ const LEASE_OPTIONS = `Lease options:
   --lock-dir DIR       lock directory (default: PORTLEASE_DIR, else a private per-user directory)
 `;
 
-export const RUN_HELP = `Usage: portlease run [--count N | --name api --name web] [lease options] -- <command…>
+export const RUN_HELP = `Usage: portlease run [ports] [lease options] -- <command…>
 
 Leases ports, runs the command with PORT (PORT_API, PORT_WEB, …, PORTLEASE_PORTS) set and
 {port} / {port:api} replaced in its arguments, releases them when it exits, and exits with its code.
 Everything after -- is the command, never read as portlease options. SIGTERM and SIGHUP are
 forwarded to it; Ctrl-C (SIGINT from the terminal) reaches it directly, once.
 
+  portlease run --sticky web -- node server.js --port {port:web}
+  portlease run --count 3 --contiguous --sticky redis -- ./cluster.sh   # PORT_REDIS, PORTLEASE_PORTS
+
+${PORT_OPTIONS}
 ${LEASE_OPTIONS}`;
 
-export const GET_HELP = `Usage: portlease get [--count N | --name api …] [--json] [--hold-pid PID] [lease options]
+export const GET_HELP = `Usage: portlease get [ports] [--json] [--hold-pid PID] [lease options]
 
 Prints ports held until PID exits (default: the shell that runs the command, past npm/npx/pnpm
-and sh -c wrappers). Names print PORT_API=… lines for eval or $GITHUB_ENV; --json prints
-{"v":1,"ports":[…],"names":{…},"holdPid":…,"holderPid":…}, and on failure
+and sh -c wrappers). Names print PORT_API=… lines for eval or $GITHUB_ENV (a block named by its
+base port adds PORTLEASE_PORTS=…); --json prints
+{"v":1,"ports":[…],"names":{…},"sticky":[…],"holdPid":…,"holderPid":…}, and on failure
 {"v":1,"error":{"code":…,"message":…}} (on stdout, exit 2 for INVALID_OPTIONS, else 1).
 
+${PORT_OPTIONS}
 ${LEASE_OPTIONS}`;
 
 export const LIST_HELP = `Usage: portlease list [--json] [--lock-dir DIR]
 
-Every lease: port, alive or stale, age, pid, owner label.
+Every lease: port, alive or stale, age, pid, sticky name (a STICKY column when one has it), owner label.
 `;
 
 export const GC_HELP = `Usage: portlease gc [--json] [--lock-dir DIR]
 
-Removes records of dead owners and crash leftovers (allocation does not need it).
+Removes records of dead owners, crash leftovers, and sticky memos unused for 30 days (allocation
+does not need it).
 `;
 
 export const DOCTOR_HELP = `Usage: portlease doctor [--json] [--lock-dir DIR] [--range A-B]
@@ -43,14 +63,15 @@ Lock directory checks, ephemeral range, effective range, probe addresses. Exits 
 export const HELP = `portlease — free TCP ports that stay unique across processes, workers and CI shards
 
 Usage:
-  portlease run [--count N | --name api --name web] [lease options] -- <command…>
+  portlease run [ports] [lease options] -- <command…>
       Lease ports, run the command with PORT (PORT_API, PORT_WEB, …, PORTLEASE_PORTS) set and
       {port} / {port:api} replaced in its arguments; release when it exits; exit with its code.
-  portlease get [--count N | --name api …] [--json] [--hold-pid PID] [lease options]
+  portlease get [ports] [--json] [--hold-pid PID] [lease options]
       Print ports held until PID exits (default: the calling shell). Names print PORT_API=… lines.
-  portlease list [--json]      Every lease: port, alive or stale, age, pid, owner label.
-  portlease gc [--json]        Remove records of dead owners and crash leftovers.
+  portlease list [--json]      Every lease: port, alive or stale, age, pid, sticky name, owner label.
+  portlease gc [--json]        Remove records of dead owners, crash leftovers, old sticky memos.
   portlease doctor [--json]    Lock directory checks, ephemeral range, effective range.
   portlease <command> --help   Help for one command.
 
+${PORT_OPTIONS}
 ${LEASE_OPTIONS}`;

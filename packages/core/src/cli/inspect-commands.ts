@@ -22,7 +22,7 @@ function age(from: Date | undefined): string {
   return `${Math.round(seconds / 3600)}h`;
 }
 
-/** `portlease list [--json]`: every lease with port, status, age, pid and owner label. */
+/** `portlease list [--json]`: every lease with port, status, age, pid, sticky key and owner label. */
 export async function list(args: string[]): Promise<number> {
   const command = parse(args, LIST_HELP);
   if (!command) return 0;
@@ -36,15 +36,18 @@ export async function list(args: string[]): Promise<number> {
     process.stdout.write('no leases\n');
     return 0;
   }
-  // Labels are written by whoever leased: escaped, so they cannot forge rows or drive the terminal.
+  // Labels and keys are written by whoever leased: escaped, so they cannot forge rows or drive the
+  // terminal. The STICKY column (a lease's sticky name, `-` for none) shows only when one has a key.
+  const sticky = leases.some((l) => l.sticky !== undefined);
   const rows = leases.map((l) => [
     String(l.port),
     l.status,
     age(l.createdAt),
     l.pid === undefined ? '?' : String(l.pid),
+    ...(sticky ? [l.sticky === undefined ? '-' : printable(l.sticky)] : []),
     l.owner === undefined ? `(record ${l.problem})` : printable(l.owner),
   ]);
-  const header = ['PORT', 'STATUS', 'AGE', 'PID', 'OWNER'];
+  const header = ['PORT', 'STATUS', 'AGE', 'PID', ...(sticky ? ['STICKY'] : []), 'OWNER'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ');
@@ -64,7 +67,7 @@ export async function gc(args: string[]): Promise<number> {
   if (has(parsed, 'json')) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     process.stdout.write(
-      `removed ${result.stale} stale record(s), ${result.staged} staged leftover(s), ${result.empty} empty port dir(s)\n`,
+      `removed ${result.stale} stale record(s), ${result.staged} staged leftover(s), ${result.empty} empty port dir(s), ${result.memos} sticky memo(s) unused for 30 days\n`,
     );
     for (const path of result.unknown)
       process.stdout.write(`left alone (not written by portlease): ${printable(path)}\n`);

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { leasePorts } from '../allocator.js';
-import { envName, LEASE_OPTIONS, leaseOptions, parseCommand, portNames, usageError } from './args.js';
+import { LEASE_OPTIONS, leaseOptions, parseCommand, usageError } from './args.js';
 import { RUN_HELP } from './help.js';
+import { envName, portPlan } from './port-plan.js';
 
 /**
  * Signals passed on to the command. The command runs in our process group, in the terminal's
@@ -18,7 +19,8 @@ const FORWARDED = ['SIGTERM', 'SIGHUP'] as const;
 const GROUP_SIGNALS = ['SIGINT', 'SIGQUIT'] as const;
 
 /**
- * `portlease run [--count N | --name api --name web] [--range A-B] -- <command…>`: leases the ports,
+ * `portlease run [--count N] [--name api] [--sticky web] [--contiguous] [--range A-B] -- <command…>`:
+ * leases the ports (`--sticky`: named and sticky, `--contiguous`: consecutive),
  * runs the command with PORT (and PORT_API, …) set and `{port}` / `{port:api}` substituted in its
  * arguments, passes signals on, releases the ports when it ends and exits with its code.
  */
@@ -30,11 +32,11 @@ export async function run(args: string[]): Promise<number> {
   }
   const [command, ...commandArgs] = parsed.rest;
   if (command === undefined) throw usageError('portlease run needs a command after --');
-  const { count, names } = portNames(parsed);
-  const leases = await leasePorts(
-    count,
-    leaseOptions(parsed, `portlease run ${parsed.rest.join(' ')}`.slice(0, 200)),
-  );
+  const { count, names, options } = portPlan(parsed);
+  const leases = await leasePorts(count, {
+    ...leaseOptions(parsed, `portlease run ${parsed.rest.join(' ')}`.slice(0, 200)),
+    ...options,
+  });
   const ports = leases.map((lease) => lease.port);
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(ports[0]), PORTLEASE_PORTS: ports.join(',') };
   names.forEach((name, i) => {
