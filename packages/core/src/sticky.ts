@@ -67,9 +67,18 @@ function real(path: string): string {
   }
 }
 
+const keys = new Map<string, StickyKey>();
+
+/** The key of `name` in `project`; its id is the first 32 hex digits of sha256(name NUL project). */
 export function stickyKey(name: string, project: string): StickyKey {
-  const id = createHash('sha256').update(`${name}\0${project}`).digest('hex').slice(0, 32);
-  return { name, project, id };
+  const text = `${name}\0${project}`;
+  let key = keys.get(text);
+  if (key === undefined) {
+    key = { name, project, id: createHash('sha256').update(text).digest('hex').slice(0, 32) };
+    if (keys.size >= 1000) keys.clear();
+    keys.set(text, key);
+  }
+  return key;
 }
 
 /** A sticky lease in progress: its key, the port it prefers, and the memo that said so. */

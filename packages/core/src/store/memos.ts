@@ -83,11 +83,39 @@ function readJson(path: string): unknown {
   }
 }
 
-/** The memo of `key`, if there is one: a file of another key or shape is no memo. */
+/** What this process last read of a memo file, by path, and the file's identity when it did. */
+const seen = new Map<
+  string,
+  { ino: number; size: number; mtimeMs: number; ctimeMs: number; memo: Memo | undefined }
+>();
+const MAX_SEEN = 1000;
+
+/**
+ * The memo of `key`, if there is one: a file of another key or shape is no memo. One lstat when the
+ * file is the one read last time (writers replace memos by rename, so a changed memo is a new inode);
+ * the lstat also means a symlink in the memo's place is never followed. A symlinked `.sticky` could
+ * only change the preference, never a lease, and is refused when a memo is written.
+ */
 export function readMemo(paths: LockPaths, key: MemoKey): Memo | undefined {
-  const dir = memoDir(paths, false);
-  if (!dir) return undefined;
-  const memo = readJson(join(dir, key.id)) as Partial<Memo> | undefined;
+  const path = join(paths.scope, MEMO_DIR, key.id);
+  let stats: ReturnType<typeof lstatSync>;
+  try {
+    stats = lstatSync(path);
+  } catch {
+    seen.delete(path);
+    return undefined;
+  }
+  if (!stats.isFile() || stats.size > MAX_MEMO_BYTES) return undefined;
+  const last = seen.get(path);
+  if (
+    last &&
+    last.ino === stats.ino &&
+    last.size === stats.size &&
+    last.mtimeMs === stats.mtimeMs &&
+    last.ctimeMs === stats.ctimeMs
+  )
+    return last.memo;
+  const memo = readJson(path) as Partial<Memo> | undefined;
   const ok =
     typeof memo === 'object' &&
     memo !== null &&
@@ -97,6 +125,9 @@ export function readMemo(paths: LockPaths, key: MemoKey): Memo | undefined {
     Number.isInteger(memo.port) &&
     Number.isInteger(memo.misses) &&
     typeof memo.used === 'number';
+  if (seen.size >= MAX_SEEN) seen.clear();
+  const { ino, size, mtimeMs, ctimeMs } = stats;
+  seen.set(path, { ino, size, mtimeMs, ctimeMs, memo: ok ? (memo as Memo) : undefined });
   return ok ? (memo as Memo) : undefined;
 }
 
