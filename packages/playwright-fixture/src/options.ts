@@ -10,7 +10,15 @@ import type { PortleaseOptions, WorkerServerOptions } from './types.js';
 /** `true` only if `List` names every key of `T`: the key lists below stop compiling when a type gains a key. */
 type Covers<T, List extends readonly string[]> = Exclude<keyof T, List[number]> extends never ? true : false;
 
-export const PORTLEASE_KEYS = ['range', 'lockDir', 'owner', 'exclude', 'hosts'] as const;
+export const PORTLEASE_KEYS = [
+  'range',
+  'lockDir',
+  'owner',
+  'exclude',
+  'hosts',
+  'sticky',
+  'stickyScope',
+] as const;
 true satisfies Covers<PortleaseOptions, typeof PORTLEASE_KEYS>;
 
 /** startServer's options less the two the worker fixture sets itself. */
@@ -38,7 +46,25 @@ export function checkPortleaseOptions(
 ): PortleaseOptions {
   if (value === undefined) return {};
   checkLeaseFields(value, path, [...PORTLEASE_KEYS, ...extra]);
+  const { sticky, stickyScope } = value;
+  if (sticky !== undefined && typeof sticky !== 'boolean' && !(typeof sticky === 'string' && sticky !== '')) {
+    throw invalidOption(
+      `${path}.sticky`,
+      `must be true, false or a name prefix such as 'web', got ${JSON.stringify(sticky)}.`,
+    );
+  }
+  checkStickyScope(stickyScope, path);
   return value as PortleaseOptions;
+}
+
+/** `stickyScope` is core's to interpret; its type is checked here so the error names the user's path. */
+export function checkStickyScope(value: unknown, path: string): void {
+  if (value !== undefined && !(typeof value === 'string' && value !== '')) {
+    throw invalidOption(
+      `${path}.stickyScope`,
+      `must be a non-empty string naming the project (e.g. its directory), got ${JSON.stringify(value)}.`,
+    );
+  }
 }
 
 /** Checks the `workerServer` option found at `path` (keys and types; core checks the rest). */

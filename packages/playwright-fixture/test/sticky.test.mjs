@@ -1,0 +1,104 @@
+// Sticky ports on the real runner with two workers, each run in a temp copy of ./fixtures/sticky (a
+// project of its own: the default sticky scope is the nearest package.json directory): a second run
+// of the same project gets the same run ports and the same serverPort per parallelIndex; another
+// project directory gets others; a concurrent holder of a preferred port (a lease in the same lock
+// directory, or a plain listener) forces another port and the run still passes; once it is gone the
+// preferred port comes back.
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { core, fixture, records, reserveRange, runPlaywright, tempDir } from './helpers.mjs';
+
+const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+/** A copy of the fixture project in a fresh temp directory, resolving the packages it imports. */
+function project() {
+  const dir = tempDir('pl-pw-sticky-');
+  cpSync(fixture('sticky'), dir, { recursive: true });
+  const modules = join(dir, 'node_modules');
+  mkdirSync(join(modules, '@playwright'), { recursive: true });
+  mkdirSync(join(modules, '@portlease'), { recursive: true });
+  symlinkSync(
+    dirname(require.resolve('@playwright/test/package.json')),
+    join(modules, '@playwright', 'test'),
+  );
+  symlinkSync(realpathSync(pkgDir), join(modules, '@portlease', 'playwright'));
+  symlinkSync(realpathSync(join(pkgDir, 'node_modules', 'portlease')), join(modules, 'portlease'));
+  return dir;
+}
+
+const lockDir = tempDir();
+// Wide, so that the few keys of two projects are unlikely to hash to the same port.
+const range = await reserveRange(300);
+
+/** One run of the project at `dir`: its ports by role, after asserting it passed. */
+async function run(dir) {
+  const out = tempDir();
+  const { code, output } = await runPlaywright(dir, [], {
+    PORTLEASE_DIR: lockDir,
+    PORTLEASE_RANGE: range.env,
+    FIXTURE_OUT: out,
+    FIXTURE_OUTPUT_DIR: join(tempDir(), 'results'),
+  });
+  assert.equal(code, 0, output);
+  const byIndex = records(out).sort((a, b) => a.parallelIndex - b.parallelIndex);
+  assert.deepEqual(
+    byIndex.map((r) => r.parallelIndex),
+    [0, 1],
+    output,
+  );
+  for (const r of byIndex) {
+    assert.deepEqual(r.sticky, {
+      server: `serverPort.${r.parallelIndex}`,
+      web: 'web',
+      api: 'api',
+      extra: null,
+    });
+  }
+  const [first, second] = byIndex;
+  assert.equal(first.web, second.web);
+  assert.equal(first.api, second.api);
+  return { web: first.web, api: first.api, server0: first.serverPort, server1: second.serverPort };
+}
+
+test('sticky run ports and serverPorts: the same per project, another per project, a preference only', {
+  timeout: 600_000,
+}, async () => {
+  const a = project();
+  const first = await run(a);
+  assert.equal(new Set(Object.values(first)).size, 4, `four distinct ports: ${JSON.stringify(first)}`);
+
+  assert.deepEqual(await run(a), first, 'a second run of the same project gets the same ports');
+
+  const other = await run(project());
+  assert.notDeepEqual(
+    Object.values(other).sort(),
+    Object.values(first).sort(),
+    'another project directory gets other ports',
+  );
+
+  // A concurrent holder of web's port (in the same lock directory) and a plain listener on worker 0's.
+  const holder = await core.leasePort({ lockDir, range: [first.web, first.web], owner: 'holder' });
+  const listener = createServer();
+  await new Promise((resolve, reject) => listener.once('error', reject).listen(first.server0, resolve));
+  try {
+    const forced = await run(a);
+    assert.notEqual(forced.web, first.web);
+    assert.notEqual(forced.server0, first.server0);
+  } finally {
+    await holder.release();
+    await new Promise((resolve) => listener.close(resolve));
+  }
+
+  assert.deepEqual(await run(a), first, 'the preferred ports come back once free');
+  assert.deepEqual(
+    (await core.listLeases({ lockDir })).filter((lease) => lease.status === 'alive'),
+    [],
+    'every lease released',
+  );
+});
