@@ -6,7 +6,7 @@ portlease({ ports: ['api', 'web'], sticky: true, stickyScope: 'shop' });
 portlease({ ports: ['api', 'web'], sticky: ['web'] });
 // @ts-expect-error sticky is true, false or a list of port names
 portlease({ ports: ['web'], sticky: 'web' });
-export const provided: PortleaseVitestOptions = { ports: ['db'], sticky: ['db'] };
+const provided: PortleaseVitestOptions = { ports: ['db'], sticky: ['db'] };
 
 test('sticky fixture types', async ({ leasePort, leaseOptions }) => {
   const mail: number = await leasePort({ sticky: 'mail', range: [20000, 20999] });
@@ -16,6 +16,7 @@ test('sticky fixture types', async ({ leasePort, leaseOptions }) => {
   return [mail, scope];
 });
 
-export const one: LeasePortOptions = { sticky: 'mail', stickyScope: 'shop' };
+const one: LeasePortOptions = { sticky: 'mail', stickyScope: 'shop' };
 // @ts-expect-error a sticky name belongs to one lease, not to every lease of a worker
-export const shared: WorkerLeaseOptions = { sticky: 'mail' };
+const shared: WorkerLeaseOptions = { sticky: 'mail' };
+void [provided, one, shared];
