@@ -12,7 +12,7 @@ import {
   parseGlobalPorts,
   TEST_CONDITION,
 } from './shared.js';
-import { fileStickyName, stickyArray } from './sticky-key.js';
+import { fileStickyName, scopedIfSticky, stickyArray } from './sticky-key.js';
 
 const Base: NodeEnvironmentClass = loadNodeEnvironment();
 
@@ -92,11 +92,10 @@ export class PortleaseEnvironment extends Base {
     if (count > 0) {
       try {
         const sticky = this.#sticky;
-        this.#leases = await leasePorts(count, {
-          ...lease,
-          owner: this.#owner,
-          ...(sticky === undefined ? {} : { sticky }),
-        });
+        this.#leases = await leasePorts(
+          count,
+          scopedIfSticky({ ...lease, owner: this.#owner, ...(sticky === undefined ? {} : { sticky }) }),
+        );
       } catch (error) {
         throw withContext(error, `@portlease/jest could not lease ${count} port(s) for ${this.#file}`);
       }

@@ -17,7 +17,7 @@ import {
 } from 'portlease';
 import { workerLabel } from './labels.js';
 import { checkPortleaseOptions, checkWorkerServer } from './options.js';
-import { serverPortKey } from './sticky-key.js';
+import { serverPortKey, stickyFields } from './sticky-key.js';
 import type { PortleaseTestFixtures, PortleaseWorkerFixtures, WorkerServerOptions } from './types.js';
 
 /**
@@ -57,11 +57,10 @@ const fixtures: Fixtures<
 
   serverPort: [
     async ({ portlease }, use, info) => {
-      const { sticky, ...options } = checkPortleaseOptions(portlease, 'use.portlease');
+      const { sticky, stickyScope, ...options } = checkPortleaseOptions(portlease, 'use.portlease');
       const owner = workerLabel(options.owner, info);
-      const key = serverPortKey(sticky, info);
       const held = await lease(
-        { ...options, owner, ...(key === undefined ? {} : { sticky: key }) },
+        { ...options, owner, ...stickyFields(serverPortKey(sticky, info), stickyScope) },
         `the serverPort of "${owner}"`,
       );
       try {
@@ -96,7 +95,11 @@ const fixtures: Fixtures<
 
   leasePort: async ({ portlease }, use, testInfo) => {
     // `sticky` is the worker's serverPort's: a test's extra ports are never sticky.
-    const { sticky: _serverPortOnly, ...options } = checkPortleaseOptions(portlease, 'use.portlease');
+    const {
+      sticky: _sticky,
+      stickyScope: _scope,
+      ...options
+    } = checkPortleaseOptions(portlease, 'use.portlease');
     const leases: PortLease[] = [];
     const owner = `${workerLabel(options.owner, testInfo)} test=${JSON.stringify(testInfo.title)}`;
     await use(async (label?: string) => {

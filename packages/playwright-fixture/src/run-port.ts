@@ -2,6 +2,7 @@ import { invalidOption, leasePort, PortleaseError } from 'portlease';
 import { cliError, runCli } from './cli-get.js';
 import { DEFAULT_LABEL, shardFromArgv } from './labels.js';
 import { checkPortleaseOptions } from './options.js';
+import { stickyFields } from './sticky-key.js';
 import type { PortleaseOptions } from './types.js';
 
 /**
@@ -113,7 +114,7 @@ function label(options: RunPortOptions, name: string): string {
 export async function leaseRunPort(options: RunPortOptions = {}): Promise<number> {
   const path = 'leaseRunPort options';
   const checked = checkPortleaseOptions(options, path, ['name']) as RunPortOptions;
-  const { name = 'default', sticky, ...rest } = checked;
+  const { name = 'default', sticky, stickyScope, ...rest } = checked;
   const isSticky = checkSticky(sticky, path);
   const key = envKey(name, path);
   const known = inherited(key);
@@ -123,7 +124,7 @@ export async function leaseRunPort(options: RunPortOptions = {}): Promise<number
     const lease = await leasePort({
       ...rest,
       owner: label(options, name),
-      ...(isSticky ? { sticky: name } : {}),
+      ...stickyFields(isSticky ? name : undefined, stickyScope),
     });
     return publish(key, lease.port);
   } catch (error) {
@@ -134,8 +135,9 @@ export async function leaseRunPort(options: RunPortOptions = {}): Promise<number
 
 function cliArgs(options: RunPortSyncOptions, owner: string, sticky: string | undefined): string[] {
   const args = ['get', '--json', '--hold-pid', String(process.pid), '--owner', owner];
-  if (sticky !== undefined) args.push('--sticky', sticky);
-  if (options.stickyScope !== undefined) args.push('--sticky-scope', options.stickyScope);
+  const { sticky: name, stickyScope } = stickyFields(sticky, options.stickyScope);
+  if (name !== undefined) args.push('--sticky', name);
+  if (stickyScope !== undefined) args.push('--sticky-scope', stickyScope);
   if (options.range) args.push('--range', `${options.range[0]}-${options.range[1]}`);
   if (options.lockDir) args.push('--lock-dir', options.lockDir);
   const exclude = options.exclude ? [...options.exclude] : [];

@@ -171,6 +171,16 @@ export function toLeaseOptions(options: PortleaseVitestOptions, owner: string): 
   return lease;
 }
 
+/**
+ * Lease options for core with `stickyScope` only where the lease is sticky: a scope alone means
+ * nothing to a plain lease, so the plugin-wide scope rides along to `leasePort({ sticky })` only.
+ */
+export function scopedIfSticky<T extends LeaseOptions>(options: T): T {
+  if (options.sticky !== undefined || options.stickyScope === undefined) return options;
+  const { stickyScope: _unused, ...plain } = options;
+  return plain as T;
+}
+
 /** A plain, structured-clonable copy for `provide` (drops anything Vitest could not send). */
 export function toProvided(options: PortleaseVitestOptions): PortleaseVitestOptions {
   const copy: PortleaseVitestOptions = {};

@@ -1,5 +1,5 @@
 import { leasePort, leasePorts, type PortLease, PortleaseError } from 'portlease';
-import { type PortleaseVitestOptions, stickyNames, toLeaseOptions } from './options.js';
+import { type PortleaseVitestOptions, scopedIfSticky, stickyNames, toLeaseOptions } from './options.js';
 
 /** Named ports leased in Vitest's main process, released together. */
 export interface RunPorts {
@@ -24,7 +24,8 @@ export async function leaseRunPorts(options: PortleaseVitestOptions, where: stri
   try {
     // One lease per name, so `npx portlease list` shows which port is which.
     for (const name of names) {
-      leases.push(await leasePort({ ...toLeaseOptions(options, `${prefix} ${name}`), ...stickyOf(name) }));
+      const lease = { ...toLeaseOptions(options, `${prefix} ${name}`), ...stickyOf(name) };
+      leases.push(await leasePort(scopedIfSticky(lease)));
     }
   } catch (error) {
     const taken = leases.length;
@@ -39,7 +40,7 @@ export async function leaseRunPorts(options: PortleaseVitestOptions, where: stri
       try {
         const retry = toLeaseOptions(options, `${prefix} ${names.join(',')}`);
         if (sticky.size > 0) retry.sticky = names.map((name) => (sticky.has(name) ? name : undefined));
-        leases = await leasePorts(names.length, retry);
+        leases = await leasePorts(names.length, scopedIfSticky(retry));
       } catch (retry) {
         if (!(retry instanceof PortleaseError)) throw retry;
         failure = retry;

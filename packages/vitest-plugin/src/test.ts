@@ -14,6 +14,7 @@ import {
   checkLeaseOptions,
   LEASE_PORT_KEYS,
   type PortleaseVitestOptions,
+  scopedIfSticky,
   toLeaseOptions,
 } from './options.js';
 import type { PortName, ProvidedPorts } from './provided.js';
@@ -133,7 +134,7 @@ export const test: TestAPI<PortleaseFixtures> = base.extend<{
   port: [
     async ({ leaseOptions }, use) => {
       checkLeaseOptions(leaseOptions, 'leaseOptions');
-      const held = await lease({ ...leaseOptions, owner: workerLabel() });
+      const held = await lease(scopedIfSticky({ ...leaseOptions, owner: workerLabel() }));
       try {
         await use(held.port);
       } finally {
@@ -148,7 +149,9 @@ export const test: TestAPI<PortleaseFixtures> = base.extend<{
       checkLeaseOptions(leaseOptions, 'leaseOptions');
       await use(async (options) => {
         if (options !== undefined) checkLeaseOptions(options, 'leasePort() options', LEASE_PORT_KEYS);
-        const taken = await lease({ owner: testLabel(task), ...leaseOptions, ...options, signal });
+        const taken = await lease(
+          scopedIfSticky({ owner: testLabel(task), ...leaseOptions, ...options, signal }),
+        );
         held.push(taken);
         return taken.port;
       });
@@ -163,7 +166,7 @@ export const test: TestAPI<PortleaseFixtures> = base.extend<{
       await use(async (options) => {
         const server = await start({
           ...options,
-          lease: { owner: testLabel(task), ...leaseOptions, ...options.lease },
+          lease: scopedIfSticky({ owner: testLabel(task), ...leaseOptions, ...options.lease }),
         });
         servers.push(server);
         return server;

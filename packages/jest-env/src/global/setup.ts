@@ -12,7 +12,7 @@ import {
   withContext,
 } from '../options.js';
 import { GLOBAL_ENV, GLOBAL_KEY, type GlobalPortsInfo } from '../shared.js';
-import { stickyArray } from '../sticky-key.js';
+import { scopedIfSticky, stickyArray } from '../sticky-key.js';
 import { closeSession, type GlobalSession, globalState, publishGlobalPorts } from './state.js';
 
 /** The part of Jest's project config global setup reads. */
@@ -80,11 +80,14 @@ export async function leaseGlobalPorts(
     const shard = shardLabel(context.shard);
     if (plan.count > 0) {
       const names = plan.names.length ? ` names=${plan.names.join(',')}` : '';
-      session.leases = await leasePorts(plan.count, {
-        ...plan.lease,
-        owner: `${base} setup${names}${shard}`,
-        ...(stickyPorts === undefined ? {} : { sticky: stickyPorts }),
-      });
+      session.leases = await leasePorts(
+        plan.count,
+        scopedIfSticky({
+          ...plan.lease,
+          owner: `${base} setup${names}${shard}`,
+          ...(stickyPorts === undefined ? {} : { sticky: stickyPorts }),
+        }),
+      );
     }
     const started = await Promise.allSettled(
       Object.entries(servers).map(([name, server]) =>
@@ -92,11 +95,11 @@ export async function leaseGlobalPorts(
           name,
           ...server,
           cwd: resolve(rootDir, server.cwd ?? '.'),
-          lease: {
+          lease: scopedIfSticky({
             ...plan.lease,
             owner: `${base} server=${name}${shard}`,
             ...(sticky.has(name) ? { sticky: name } : {}),
-          },
+          }),
         }),
       ),
     );
