@@ -50,9 +50,10 @@ function jest(version, dir, env) {
 }
 
 /** One run of the project at `dir`: its sticky ports, after asserting the run passed. */
-async function run(version, dir, lockDir) {
+async function run(version, dir, lockDir, env = {}) {
   const out = tempDir('pl-jest-out-');
   const { code, output } = await jest(version, dir, {
+    ...env,
     PORTLEASE_DIR: lockDir,
     PORTLEASE_RANGE: `${min}-${max}`,
     PL_OUT: out,
@@ -99,6 +100,14 @@ for (const version of VERSIONS) {
         (await listLeases({ lockDir })).filter((l) => l.status === 'alive'),
         [],
         'every lease released',
+      );
+
+      // One stickyScope in the environment and global options: two directories are one project.
+      const shared = { PL_SCOPE: `jest-sticky-${version}-${process.pid}` };
+      assert.deepEqual(
+        await run(version, project(), lockDir, shared),
+        await run(version, project(), lockDir, shared),
+        'one stickyScope',
       );
     });
   });

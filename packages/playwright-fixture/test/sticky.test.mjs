@@ -37,9 +37,10 @@ const lockDir = tempDir();
 const range = await reserveRange(300);
 
 /** One run of the project at `dir`: its ports by role, after asserting it passed. */
-async function run(dir) {
+async function run(dir, env = {}) {
   const out = tempDir();
   const { code, output } = await runPlaywright(dir, [], {
+    ...env,
     PORTLEASE_DIR: lockDir,
     PORTLEASE_RANGE: range.env,
     FIXTURE_OUT: out,
@@ -101,4 +102,8 @@ test('sticky run ports and serverPorts: the same per project, another per projec
     [],
     'every lease released',
   );
+
+  // One stickyScope given in the options: two directories are one project and share the ports.
+  const shared = { FIXTURE_SCOPE: `pw-sticky-${process.pid}` };
+  assert.deepEqual(await run(project(), shared), await run(project(), shared), 'one stickyScope');
 });

@@ -20,11 +20,11 @@ import {
 const range = await reserveRange(300);
 
 /** One run of the project at `dir`: its sticky ports by name, after asserting the run passed. */
-async function run(dir, version, lockDir) {
+async function run(dir, version, lockDir, env = {}) {
   const outDir = tempDir('pl-out-');
   const result = await runVitest(dir, ['run'], {
     version,
-    env: { PL_RANGE: JSON.stringify(range), PL_LOCK_DIR: lockDir, PL_OUT_DIR: outDir },
+    env: { ...env, PL_RANGE: JSON.stringify(range), PL_LOCK_DIR: lockDir, PL_OUT_DIR: outDir },
   });
   assert.equal(result.code, 0, describeRun(result));
   const byName = Object.fromEntries(readRecords(outDir).map((r) => [r.name, r]));
@@ -61,6 +61,15 @@ async function checkSticky(version) {
   }
   assert.deepEqual(await run(a, version, lockDir), first, 'the preferred ports come back once free');
   assert.deepEqual(await leftovers(lockDir), []);
+
+  // One stickyScope in the plugin's options (also used by the fixtures' leasePort({ sticky })): two
+  // directories are one project and share the ports.
+  const shared = { PL_SCOPE: `vitest-sticky-${version}-${process.pid}` };
+  assert.deepEqual(
+    await run(makeProject('sticky', version), version, lockDir, shared),
+    await run(makeProject('sticky', version), version, lockDir, shared),
+    'one stickyScope',
+  );
 }
 
 describe('@portlease/vitest sticky ports', () => {
