@@ -58,7 +58,7 @@ export function checkPortleaseOptions(
 }
 
 /** `stickyScope` is core's to interpret; its type is checked here so the error names the user's path. */
-export function checkStickyScope(value: unknown, path: string): void {
+function checkStickyScope(value: unknown, path: string): void {
   if (value !== undefined && !(typeof value === 'string' && value !== '')) {
     throw invalidOption(
       `${path}.stickyScope`,
