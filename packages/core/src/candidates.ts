@@ -13,11 +13,6 @@ export class Candidates {
     this.#left = max - min + 1;
   }
 
-  /** Ports not yet drawn. */
-  get remaining(): number {
-    return this.#left;
-  }
-
   /** The next port, or `undefined` when every port was drawn. */
   next(): number | undefined {
     if (this.#left === 0) return undefined;

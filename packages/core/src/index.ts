@@ -1,8 +1,8 @@
 export { leasePort, leasePorts } from './allocator.js';
+export { defaultLockDir } from './default-lock-dir.js';
 export { PortleaseError, type PortleaseErrorCode } from './errors.js';
 export { collectGarbage, type GcResult, type InspectOptions, type LeaseInfo, listLeases } from './inspect.js';
 export { PortLease } from './lease.js';
-export { defaultLockDir } from './lock-dir.js';
 export { assertKnownKeys, invalidOption } from './option-errors.js';
 export { checkLeaseFields, DEFAULT_HOSTS, type LeaseOptions, parseRange, validateRange } from './options.js';
 export { defaultRange, type EphemeralRange, ephemeralRange, UNSAFE_PORTS } from './ports.js';

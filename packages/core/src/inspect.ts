@@ -1,12 +1,13 @@
-import { readdirSync, rmdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { hasErrno } from './errors.js';
-import { isRealDirectory, removeEntry } from './lease.js';
+import { join } from 'node:path';
 import { isOwnerAlive } from './liveness.js';
-import { defaultLockDir, ensureLockDir, type LockPaths, lockDirError } from './lock-dir.js';
 import { assertKnownKeys, invalidOption } from './option-errors.js';
-import { resolveLockDir } from './options.js';
-import { ownerIdOfToken, type RecordProblem, readRecord } from './record.js';
+import { chooseLockDir } from './options.js';
+import { MEMO_MAX_AGE_MS } from './sticky.js';
+import { portDirOf, portsInScope, readPortDir, removeEntry, removeIfEmpty } from './store/entries.js';
+import { ensureLockDir, type LockPaths, lockDirError } from './store/lock-dir.js';
+import { sweepMemos } from './store/memos.js';
+import { ownerIdOfToken, type RecordProblem, readRecord } from './store/record.js';
+import { sweepStaging } from './store/sweep.js';
 
 /** One entry of the lock directory, as `portlease list` shows it. */
 export interface LeaseInfo {
@@ -18,6 +19,8 @@ export interface LeaseInfo {
   pid?: number;
   command?: string;
   createdAt?: Date;
+  /** The sticky name the lease was taken under (the `sticky` option), if any. */
+  sticky?: string;
   /** Why the record could not be read, if it could not. */
   problem?: RecordProblem;
   token: string;
@@ -40,32 +43,7 @@ function lockDirOf(options: InspectOptions | undefined, api: string): string {
     );
   }
   assertKnownKeys(options, ['lockDir'], `${api} options`);
-  if (options.lockDir !== undefined && options.lockDir !== null)
-    return resolveLockDir(options.lockDir, 'lockDir');
-  const env = process.env.PORTLEASE_DIR;
-  return env ? resolveLockDir(env, 'PORTLEASE_DIR') : resolve(defaultLockDir());
-}
-
-function readNames(dir: string, root: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch (error) {
-    if (hasErrno(error, 'ENOENT', 'ENOTDIR')) return [];
-    // Coded: TOO_MANY_OPEN_FILES when out of descriptors, never an empty or partial answer.
-    throw lockDirError(root, error);
-  }
-}
-
-/** A port directory's entries, or `'unreadable'` for what is not a real directory we may read. */
-function readPortDir(portDir: string, root: string): string[] | 'unreadable' {
-  try {
-    if (!isRealDirectory(portDir)) return 'unreadable';
-    return readdirSync(portDir);
-  } catch (error) {
-    if (hasErrno(error, 'ENOENT')) return [];
-    if (hasErrno(error, 'EACCES', 'EPERM', 'ENOTDIR')) return 'unreadable';
-    throw lockDirError(root, error);
-  }
+  return chooseLockDir(options.lockDir);
 }
 
 const aliveCache = new Map<string, Promise<boolean>>();
@@ -81,10 +59,8 @@ function ownerAlive(ownerId: string): Promise<boolean> {
 async function inspectScope(paths: LockPaths): Promise<LeaseInfo[]> {
   aliveCache.clear();
   const infos: LeaseInfo[] = [];
-  for (const name of readNames(paths.scope, paths.root)) {
-    if (!/^\d+$/.test(name)) continue;
-    const port = Number(name);
-    const portDir = join(paths.scope, name);
+  for (const port of portsInScope(paths)) {
+    const portDir = portDirOf(paths, port);
     const tokens = readPortDir(portDir, paths.root);
     if (tokens === 'unreadable') {
       // A symlink (never followed), a file, or a directory we may not read: not ours to judge.
@@ -105,6 +81,7 @@ async function inspectScope(paths: LockPaths): Promise<LeaseInfo[]> {
         info.pid = record.pid;
         info.command = record.command;
         info.createdAt = new Date(record.created);
+        if (record.sticky !== undefined) info.sticky = record.sticky;
       }
       infos.push(info);
     }
@@ -133,23 +110,10 @@ export interface GcResult {
   staged: number;
   /** Empty port directories removed (left by a crash between two steps of a release). */
   empty: number;
+  /** Sticky memos removed: of keys not used for 30 days, and leftovers of interrupted writes. */
+  memos: number;
   /** Entries left alone because nothing proves their owner dead. */
   unknown: string[];
-}
-
-async function sweepStaging(paths: LockPaths): Promise<number> {
-  let removed = 0;
-  for (const token of readNames(paths.staging, paths.root)) {
-    const ownerId = ownerIdOfToken(token);
-    if (ownerId === undefined || (await isOwnerAlive(ownerId))) continue;
-    try {
-      // removeEntry touches nothing unless the staged entry is a real directory (never a symlink).
-      if (removeEntry(join(paths.staging, token), token)) removed++;
-    } catch {
-      // Not the shape portlease stages (a directory holding one file): not ours to delete.
-    }
-  }
-  return removed;
 }
 
 /**
@@ -159,12 +123,18 @@ async function sweepStaging(paths: LockPaths): Promise<number> {
  */
 export async function collectGarbage(options?: InspectOptions): Promise<GcResult> {
   const paths = ensureLockDir(lockDirOf(options, 'collectGarbage'));
-  const result: GcResult = { stale: 0, staged: await sweepStaging(paths), empty: 0, unknown: [] };
+  const result: GcResult = {
+    stale: 0,
+    staged: await sweepStaging(paths),
+    empty: 0,
+    memos: sweepMemos(paths, MEMO_MAX_AGE_MS),
+    unknown: [],
+  };
   for (const info of await inspectScope(paths)) {
     if (info.status === 'stale') {
       let removed: boolean;
       try {
-        removed = removeEntry(join(paths.scope, String(info.port)), info.token);
+        removed = removeEntry(portDirOf(paths, info.port), info.token);
       } catch (error) {
         throw lockDirError(paths.root, error);
       }
@@ -172,23 +142,7 @@ export async function collectGarbage(options?: InspectOptions): Promise<GcResult
       else result.unknown.push(info.path);
     } else if (info.status === 'unknown') result.unknown.push(info.path);
   }
-  for (const name of readNames(paths.scope, paths.root)) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      rmdirSync(join(paths.scope, name));
-      result.empty++;
-    } catch {
-      // Not empty (a live lease) or not a directory: leave it.
-    }
-  }
+  // Not empty (a live lease) or not a directory: left alone.
+  for (const port of portsInScope(paths)) if (removeIfEmpty(portDirOf(paths, port))) result.empty++;
   return result;
-}
-
-const swept = new Set<string>();
-
-/** Once per lock directory per process, in the background: clear staged leftovers of crashed owners. */
-export function sweepStagingOnce(paths: LockPaths): void {
-  if (swept.has(paths.staging)) return;
-  swept.add(paths.staging);
-  sweepStaging(paths).catch(() => {});
 }

@@ -1,8 +1,5 @@
-import { lstatSync, rmdirSync, unlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { hasErrno } from './errors.js';
-import { lockDirError } from './lock-dir.js';
-import { deferRemoval, onProcessExit, releaseOwner } from './owner.js';
+import { onProcessExit, releaseOwner } from './owner.js';
+import { removeOwnRecord } from './store/entries.js';
 
 /**
  * A port held for this process (or worker thread) until {@link PortLease.release} is called or the
@@ -26,17 +23,30 @@ export class PortLease implements AsyncDisposable, Disposable {
   readonly owner: string;
   /** This lease's token: the record file's name, the only name release deletes. */
   readonly token: string;
+  /** The sticky name this lease was taken under (the `sticky` option), if any. */
+  readonly sticky: string | undefined;
   readonly #dir: string;
+  readonly #root: string;
   readonly #ownerId: string;
   readonly #unhook: () => void;
   #released = false;
 
   /** @internal Created by leasePort / leasePorts. */
-  constructor(port: number, owner: string, token: string, portDir: string, ownerId: string) {
+  constructor(
+    port: number,
+    owner: string,
+    token: string,
+    portDir: string,
+    ownerId: string,
+    root: string,
+    sticky?: string,
+  ) {
     this.port = port;
     this.owner = owner;
     this.token = token;
+    this.sticky = sticky;
     this.#dir = portDir;
+    this.#root = root;
     this.#ownerId = ownerId;
     this.#unhook = onProcessExit(() => this.#drop());
   }
@@ -77,16 +87,7 @@ export class PortLease implements AsyncDisposable, Disposable {
   #drop(): void {
     if (this.#released) return;
     this.#released = true;
-    const remove = () => {
-      removeEntry(this.#dir, this.token);
-    };
-    try {
-      remove();
-    } catch (error) {
-      deferRemoval(this.token, remove);
-      // The port directory sits in <lock dir>/<scope>/.
-      throw lockDirError(dirname(dirname(this.#dir)), error);
-    }
+    removeOwnRecord(this.#dir, this.token, this.#root);
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -97,44 +98,9 @@ export class PortLease implements AsyncDisposable, Disposable {
     this.releaseSync();
   }
 
-  toJSON(): { port: number; owner: string } {
-    return { port: this.port, owner: this.owner };
-  }
-}
-
-/**
- * Removes one token's record and then the port's directory if (and only if) it is now empty. Returns
- * `false`, touching nothing, when the port directory is not a real directory (a symlink: unlinking
- * through it would delete a file elsewhere) or the entry is a directory: portlease only writes files
- * there, and never deletes what it did not write. Other failures throw.
- */
-export function removeEntry(portDir: string, token: string): boolean {
-  if (!isRealDirectory(portDir)) return false;
-  try {
-    unlinkSync(join(portDir, token));
-  } catch (error) {
-    // Linux says EISDIR for unlink of a directory; BSD and macOS say EPERM.
-    if (hasErrno(error, 'EISDIR', 'EPERM')) return false;
-    if (!hasErrno(error, 'ENOENT')) throw error;
-  }
-  try {
-    rmdirSync(portDir);
-  } catch (error) {
-    // Not empty: someone published a new lease on this port after our record went. Leave it.
-    if (!hasErrno(error, 'ENOENT', 'ENOTEMPTY', 'EEXIST', 'EBUSY')) throw error;
-  }
-  return true;
-}
-
-/**
- * Whether `path` is a directory itself, not a symlink to one (lstat): nothing under the lock
- * directory is ever followed. A missing path counts as a directory (there is nothing to follow).
- */
-export function isRealDirectory(path: string): boolean {
-  try {
-    return lstatSync(path).isDirectory();
-  } catch (error) {
-    if (hasErrno(error, 'ENOENT')) return true;
-    throw error;
+  toJSON(): { port: number; owner: string; sticky?: string } {
+    return this.sticky === undefined
+      ? { port: this.port, owner: this.owner }
+      : { port: this.port, owner: this.owner, sticky: this.sticky };
   }
 }

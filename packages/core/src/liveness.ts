@@ -38,7 +38,7 @@ const SUN_PATH = 108;
  * NULs to the whole 108-byte sun_path, Node 22+ (and Python) use the exact 35 bytes. This is the
  * padded one, which every Node line can bind and reach; {@link exactAbstractAddress} is the other.
  */
-export function oracleAddress(ownerId: string): string {
+function oracleAddress(ownerId: string): string {
   switch (oracleKind()) {
     case 'abstract':
       return `\0portlease-${ownerId}`.padEnd(SUN_PATH, '\0');

@@ -2,10 +2,10 @@ import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { basename, resolve, sep } from 'node:path';
 import { PortleaseError } from './errors.js';
-import { defaultLockDir } from './lock-dir.js';
 import { assertKnownKeys, invalidOption } from './option-errors.js';
 import { ALL_HOSTS, defaultProbeHosts } from './platform/probe-hosts.js';
 import { defaultRange, reservedPorts, UNSAFE_PORTS } from './ports.js';
+import { defaultLockDir } from './store/lock-dir.js';
 
 /**
  * Every address a server may listen on: `['::', '0.0.0.0', '127.0.0.1', '::1']`, the default probe
@@ -50,6 +50,40 @@ export interface LeaseOptions {
   hosts?: readonly string[];
   /** Aborts a pending allocation with a `PortleaseError` of code `ABORTED`. */
   signal?: AbortSignal;
+  /**
+   * Sticky ports: the same port for the same name of the same project, run after run, while it is
+   * free; never shared, never waited for. The preferred port is the one the name last held in this
+   * lock directory, else a stable hash of the name and project into the range; when it is held or
+   * busy the lease takes another port, and the name moves to that one only after its port was
+   * unavailable on 3 leases in a row.
+   *
+   * leasePort: a name such as `'web'` (letters, digits, `. _ : -`, up to 100). leasePorts: one entry
+   * per port, a name or `undefined` (not sticky); or, with `contiguous: true`, one name for the block.
+   *
+   * @example
+   * ```ts
+   * const web = await leasePort({ sticky: 'web' });
+   * const [api, db] = await leasePorts(2, { sticky: ['api', undefined] });
+   * ```
+   */
+  sticky?: string | readonly (string | undefined)[];
+  /**
+   * The project sticky names belong to, so two checkouts of one project get different ports. Default:
+   * `PORTLEASE_STICKY_SCOPE`, else the nearest directory at or above the working directory holding a
+   * `package.json`, else one holding `.git`, else the working directory (real paths). Any string
+   * (used as given, not resolved).
+   */
+  stickyScope?: string;
+  /**
+   * leasePorts only: the ports are consecutive, `base` to `base + count - 1`, all or nothing (for
+   * programs that take a base port and use the next few). `RANGE_EXHAUSTED` says the longest free run.
+   *
+   * @example
+   * ```ts
+   * const [base] = await leasePorts(5, { contiguous: true }); // base.port … base.port + 4
+   * ```
+   */
+  contiguous?: boolean;
 }
 
 /** Options after defaults, environment and validation. */
@@ -123,7 +157,7 @@ const isStrings = (value: unknown): boolean =>
  * Checks lease options found at `path` in an adapter's configuration, before they reach
  * {@link leasePort}, so that each error names the option as the user wrote it: an object, whose keys
  * are among `known` (the adapter's own keys plus the lease fields it passes on), and whose lease
- * fields (`range`, `lockDir`, `owner`, `exclude`, `hosts`) have the right types.
+ * fields (`range`, `lockDir`, `owner`, `exclude`, `hosts`, `sticky` as a name or `true`, `stickyScope`) have the right types.
  *
  * @example
  * ```ts
@@ -143,7 +177,7 @@ export function checkLeaseFields(
     );
   }
   assertKnownKeys(value, known, path);
-  const { range, lockDir, owner, exclude, hosts } = value as Record<string, unknown>;
+  const { range, lockDir, owner, exclude, hosts, sticky, stickyScope } = value as Record<string, unknown>;
   if (range !== undefined) validateRange(range, `${path}.range`);
   if (lockDir !== undefined && (typeof lockDir !== 'string' || lockDir === '')) {
     throw invalidOption(`${path}.lockDir`, `must be a non-empty path, got ${JSON.stringify(lockDir)}.`);
@@ -161,6 +195,18 @@ export function checkLeaseFields(
     throw invalidOption(
       `${path}.hosts`,
       `must be an array of addresses such as ['::', '0.0.0.0'], got ${JSON.stringify(hosts)}.`,
+    );
+  }
+  if (sticky !== undefined && typeof sticky !== 'string' && typeof sticky !== 'boolean') {
+    throw invalidOption(
+      `${path}.sticky`,
+      `must be a name such as 'web' (or true where the adapter names the port), got ${JSON.stringify(sticky)}.`,
+    );
+  }
+  if (stickyScope !== undefined && (typeof stickyScope !== 'string' || stickyScope === '')) {
+    throw invalidOption(
+      `${path}.stickyScope`,
+      `must be a non-empty string naming the project, got ${JSON.stringify(stickyScope)}.`,
     );
   }
 }
@@ -183,7 +229,17 @@ function defaultExcluded(): ReadonlySet<number> {
 }
 
 /** The option names of {@link LeaseOptions}: any other key is a typo, reported, never ignored. */
-const LEASE_OPTION_KEYS = ['range', 'exclude', 'lockDir', 'owner', 'hosts', 'signal'] as const;
+const LEASE_OPTION_KEYS = [
+  'range',
+  'exclude',
+  'lockDir',
+  'owner',
+  'hosts',
+  'signal',
+  'sticky',
+  'stickyScope',
+  'contiguous',
+] as const;
 
 /** Longest path portlease accepts for a lock directory: room is left for `<scope>/<port>/<token>`. */
 const MAX_LOCK_DIR_PATH = 3900;
@@ -217,6 +273,17 @@ export function resolveLockDir(value: unknown, source: string): string {
     );
   }
   return absolute;
+}
+
+/**
+ * The lock directory a call uses: the `lockDir` option, else `PORTLEASE_DIR`, else the default (see
+ * default-lock-dir.ts); validated and absolute. `null` means unset, as `??` reads it (documented; the
+ * property model relies on it).
+ */
+export function chooseLockDir(option: unknown, env: NodeJS.ProcessEnv = process.env): string {
+  if (option !== undefined && option !== null) return resolveLockDir(option, 'lockDir');
+  if (env.PORTLEASE_DIR) return resolveLockDir(env.PORTLEASE_DIR, 'PORTLEASE_DIR');
+  return resolve(defaultLockDir(env));
 }
 
 /** Wildcards and loopback: local on every machine, whatever its interfaces. */
@@ -293,13 +360,7 @@ export function resolveOptions(
     excluded = mine;
   }
 
-  // null means unset, as `??` reads it (documented; the property model relies on it).
-  const lockDir =
-    options.lockDir !== undefined && options.lockDir !== null
-      ? resolveLockDir(options.lockDir, 'lockDir')
-      : env.PORTLEASE_DIR
-        ? resolveLockDir(env.PORTLEASE_DIR, 'PORTLEASE_DIR')
-        : resolve(defaultLockDir(env));
+  const lockDir = chooseLockDir(options.lockDir, env);
 
   const hosts =
     options.hosts === undefined || options.hosts === null ? defaultProbeHosts() : checkHosts(options.hosts);

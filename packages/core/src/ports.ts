@@ -15,7 +15,7 @@ export const UNSAFE_PORTS: ReadonlySet<number> = new Set([
 ]);
 
 /** Lowest port of the default range: above the crowd of well-known dev ports (3000, 5432, 8080, …). */
-export const DEFAULT_MIN_PORT = 10000;
+const DEFAULT_MIN_PORT = 10000;
 
 /** The range the OS takes ports from for `bind(0)` and outgoing connections, and where that came from. */
 export interface EphemeralRange {

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 
 /** Tries one TCP connection; resolves whether it was accepted. */
-export function canConnect(port: number, host: string, timeoutMs = 1000): Promise<boolean> {
+function canConnect(port: number, host: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host });
     socket.unref();

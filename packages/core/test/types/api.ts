@@ -33,6 +33,15 @@ export async function leasing(): Promise<void> {
   const group = await leasePorts(3, { exclude: [3000], signal: AbortSignal.timeout(5000) });
   assertType<Equal<typeof group, PortLease[]>>(true);
 
+  const web = await leasePort({ sticky: 'web', stickyScope: 'acme' });
+  assertType<Equal<typeof web.sticky, string | undefined>>(true);
+  await leasePorts(3, { sticky: ['api', undefined, 'db'] });
+  await leasePorts(5, { contiguous: true, sticky: 'brokers' });
+  // @ts-expect-error contiguous is a boolean
+  await leasePorts(5, { contiguous: 'yes' });
+  // @ts-expect-error a sticky name is a string
+  await leasePort({ sticky: 1 });
+
   const options: LeaseOptions = { lockDir: '/tmp/locks', hosts: ['127.0.0.1'], exclude: new Set([8080]) };
   await leasePort(options);
   // @ts-expect-error a range is a [min, max] pair

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
-import { fdExhaustion } from './errors.js';
-import { OWNER_ID_PATTERN } from './liveness.js';
+import { fdExhaustion } from '../errors.js';
+import { OWNER_ID_PATTERN } from '../liveness.js';
 import { UID } from './lock-dir.js';
 
 /**
@@ -26,10 +26,12 @@ export interface LeaseRecord {
   created: number;
   /** The owning process's command line, shortened (display only). */
   command: string;
+  /** The sticky name the lease was taken under, if any (display only; added within format 1). */
+  sticky?: string;
 }
 
 /** Records above this size are not read (a record is a few hundred bytes). */
-export const MAX_RECORD_BYTES = 16 * 1024;
+const MAX_RECORD_BYTES = 16 * 1024;
 const TOKEN_PATTERN = /^([0-9a-f]{24})-[0-9a-f]{16}$/;
 
 /** Random bytes drawn 8 at a time from a pool: one randomBytes call per 512 tokens, not per token. */
@@ -62,10 +64,10 @@ function commandLine(): string {
 let processCommand: string | undefined;
 let hostName: string | undefined;
 
-export function createRecord(owner: string, ownerId: string, token: string): LeaseRecord {
+export function createRecord(owner: string, ownerId: string, token: string, sticky?: string): LeaseRecord {
   processCommand ??= commandLine();
   hostName ??= hostname();
-  return {
+  const record: LeaseRecord = {
     v: 1,
     owner,
     ownerId,
@@ -77,6 +79,8 @@ export function createRecord(owner: string, ownerId: string, token: string): Lea
     created: Date.now(),
     command: processCommand,
   };
+  if (sticky !== undefined) record.sticky = sticky;
+  return record;
 }
 
 /** Why a record could not be read, for `portlease list`. */
@@ -114,7 +118,7 @@ export function readRecord(path: string): LeaseRecord | RecordProblem {
 }
 
 /** Parses a record body; anything but a well-formed object of a known shape is `'corrupt'`. */
-export function parseRecord(text: string): LeaseRecord | 'corrupt' {
+function parseRecord(text: string): LeaseRecord | 'corrupt' {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -131,7 +135,7 @@ export function parseRecord(text: string): LeaseRecord | 'corrupt' {
     typeof r.pid === 'number' &&
     typeof r.created === 'number';
   if (!ok) return 'corrupt';
-  return {
+  const record: LeaseRecord = {
     v: 1,
     owner: r.owner as string,
     ownerId: r.ownerId as string,
@@ -143,4 +147,6 @@ export function parseRecord(text: string): LeaseRecord | 'corrupt' {
     created: r.created as number,
     command: typeof r.command === 'string' ? r.command : '',
   };
+  if (typeof r.sticky === 'string') record.sticky = r.sticky;
+  return record;
 }

@@ -1,0 +1,172 @@
+import { join } from 'node:path';
+import type { Candidates } from './candidates.js';
+import { PortleaseError } from './errors.js';
+import type { Encounters } from './exhaustion.js';
+import { PortLease } from './lease.js';
+import { isOwnerAlive } from './liveness.js';
+import type { ResolvedOptions } from './options.js';
+import { findListener } from './probe.js';
+import {
+  portDirOf,
+  publish,
+  readPortDir,
+  removeEntry,
+  removeIfEmpty,
+  removeOwnRecord,
+  stageRecord,
+  unpublish,
+} from './store/entries.js';
+import { type LockPaths, lockDirError } from './store/lock-dir.js';
+import { createRecord, newToken, ownerIdOfToken } from './store/record.js';
+
+/** State of one leasePort / leasePorts call. */
+export interface Session extends Encounters {
+  options: ResolvedOptions;
+  paths: LockPaths;
+  ownerId: string;
+  candidates: Candidates;
+  /** Liveness answers of this call, so one busy owner is checked once, not once per port it holds. */
+  alive: Map<string, boolean>;
+  /** Ports this call holds now: never tried again, never listed as held by others. */
+  mine: Set<number>;
+}
+
+/** A record staged for one lease, tried on port after port until one is won. */
+export class Attempt {
+  readonly token: string;
+  readonly sticky: string | undefined;
+  /** The staged directory, until it is published (then it is the lease's) or discarded. */
+  staged: string | undefined;
+
+  constructor(session: Session, sticky?: string) {
+    this.token = newToken(session.ownerId);
+    this.sticky = sticky;
+    const body = JSON.stringify(createRecord(session.options.owner, session.ownerId, this.token, sticky));
+    const { staged, paths } = stageRecord(session.options.lockDir, session.paths, this.token, body);
+    this.staged = staged;
+    session.paths = paths;
+  }
+
+  /** Removes the staged record if it was never handed out. */
+  discard(): void {
+    if (this.staged === undefined) return;
+    try {
+      removeEntry(this.staged, this.token);
+    } catch {
+      // A staged record holds no port; it is swept once this owner is gone.
+    }
+    this.staged = undefined;
+  }
+}
+
+export function aborted(signal: AbortSignal): PortleaseError {
+  return new PortleaseError('ABORTED', 'Port allocation was aborted by its signal.', {
+    cause: signal.reason,
+  });
+}
+
+/**
+ * Reclaims a port whose every record belongs to a proven-dead owner: deletes exactly those records by
+ * their token names (a lease published meanwhile has another name and survives), then the directory
+ * if empty. Returns whether the port may be free now. Unknown entries are never reclaimed.
+ */
+async function reclaimIfDead(session: Session, port: number, portDir: string): Promise<boolean> {
+  let names: string[] | 'unreadable';
+  try {
+    names = readPortDir(portDir, session.paths.root);
+  } catch (error) {
+    // Out of descriptors is this process's problem, not a fact about the port.
+    if (error instanceof PortleaseError && error.code === 'TOO_MANY_OPEN_FILES') throw error;
+    names = 'unreadable';
+  }
+  if (names === 'unreadable') {
+    session.held.set(port, { note: 'an entry portlease cannot read (or not a directory)' });
+    return false;
+  }
+  const dead: string[] = [];
+  for (const name of names) {
+    const ownerId = ownerIdOfToken(name);
+    if (ownerId === undefined) {
+      session.held.set(port, { note: `an unrecognised entry ${JSON.stringify(name)}` });
+      return false;
+    }
+    let alive = session.alive.get(ownerId);
+    if (alive === undefined) {
+      alive = await isOwnerAlive(ownerId);
+      session.alive.set(ownerId, alive);
+    }
+    if (alive) {
+      session.held.set(port, { record: join(portDir, name) });
+      return false;
+    }
+    dead.push(name);
+  }
+  for (const name of dead) {
+    let removed: boolean;
+    try {
+      removed = removeEntry(portDir, name);
+    } catch (error) {
+      throw lockDirError(session.paths.root, error);
+    }
+    if (!removed) {
+      session.held.set(port, { note: `an entry portlease cannot remove, ${JSON.stringify(name)}` });
+      return false;
+    }
+  }
+  // Gone already, or re-taken: the next publish tells.
+  removeIfEmpty(portDir);
+  return true;
+}
+
+/**
+ * Tries to lease `port` with the attempt's staged record: publish (reclaiming a dead owner's port
+ * once), then probe. Returns the lease, or undefined when the port is held, busy or excluded (the
+ * record is back in staging for the next try).
+ */
+export async function takePort(
+  session: Session,
+  attempt: Attempt,
+  port: number,
+): Promise<PortLease | undefined> {
+  const { options } = session;
+  const staged = attempt.staged;
+  if (staged === undefined) throw new Error('portlease: an attempt was used after it was spent');
+  if (options.excluded.has(port) || session.mine.has(port)) return undefined;
+  const { root } = session.paths;
+  const portDir = portDirOf(session.paths, port);
+  let won = publish(staged, portDir, root);
+  if (!won && (await reclaimIfDead(session, port, portDir))) won = publish(staged, portDir, root);
+  if (!won) return undefined;
+  let listener: string | undefined;
+  try {
+    listener = await findListener(port, options.hosts);
+  } catch (error) {
+    // The probe itself failed (out of file descriptors): give the port back, then report.
+    attempt.staged = undefined;
+    try {
+      removeOwnRecord(portDir, attempt.token, root);
+    } catch {
+      // Deferred; the probe's failure is the one to report.
+    }
+    throw error;
+  }
+  if (listener === undefined) {
+    attempt.staged = undefined;
+    session.mine.add(port);
+    return new PortLease(port, options.owner, attempt.token, portDir, session.ownerId, root, attempt.sticky);
+  }
+  // Someone outside portlease listens there: take our record back for the next port.
+  session.busy.set(port, listener);
+  try {
+    unpublish(portDir, staged, root);
+  } catch (error) {
+    attempt.staged = undefined;
+    try {
+      removeOwnRecord(portDir, attempt.token, root);
+    } catch {
+      // Deferred by removeOwnRecord; the failed rename is the one to report.
+    }
+    throw error;
+  }
+  return undefined;
+}
