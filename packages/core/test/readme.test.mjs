@@ -90,7 +90,10 @@ test("the README's sticky snippet gives the same port on a second run and a cons
     assert.equal(again, port, 'the sticky name got its port back');
     const ports = block.split(' ').map(Number);
     assert.equal(ports.length, 5);
-    assert.ok(ports.every((p, i) => i === 0 || p === ports[i - 1] + 1), `consecutive: ${block}`);
+    assert.ok(
+      ports.every((p, i) => i === 0 || p === ports[i - 1] + 1),
+      `consecutive: ${block}`,
+    );
     assert.deepEqual(await core.listLeases({ lockDir }), [], 'every lease was released (the memo stays)');
   } finally {
     rmSync(file, { force: true });

@@ -46,25 +46,11 @@ export function checkPortleaseOptions(
 ): PortleaseOptions {
   if (value === undefined) return {};
   checkLeaseFields(value, path, [...PORTLEASE_KEYS, ...extra]);
-  const { sticky, stickyScope } = value;
-  if (sticky !== undefined && typeof sticky !== 'boolean' && !(typeof sticky === 'string' && sticky !== '')) {
-    throw invalidOption(
-      `${path}.sticky`,
-      `must be true, false or a name prefix such as 'web', got ${JSON.stringify(sticky)}.`,
-    );
+  // Core checked `sticky` is a string or a boolean, and `stickyScope`; an empty prefix is refused here.
+  if (value.sticky === '') {
+    throw invalidOption(`${path}.sticky`, 'must be true, false or a name prefix such as \'web\', got "".');
   }
-  checkStickyScope(stickyScope, path);
   return value as PortleaseOptions;
-}
-
-/** `stickyScope` is core's to interpret; its type is checked here so the error names the user's path. */
-function checkStickyScope(value: unknown, path: string): void {
-  if (value !== undefined && !(typeof value === 'string' && value !== '')) {
-    throw invalidOption(
-      `${path}.stickyScope`,
-      `must be a non-empty string naming the project (e.g. its directory), got ${JSON.stringify(value)}.`,
-    );
-  }
 }
 
 /** Checks the `workerServer` option found at `path` (keys and types; core checks the rest). */

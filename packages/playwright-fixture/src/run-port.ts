@@ -73,13 +73,20 @@ function publish(key: string, port: number): number {
   return port;
 }
 
-function checkSticky(sticky: unknown, path: string): boolean {
+/**
+ * Checks the options of the run-port helpers; `sticky` first and here, since it is `true` or `false`
+ * (the name is the sticky name), where the worker option also takes a prefix. Returns whether sticky.
+ */
+function checkRunPortOptions(options: unknown, path: string): boolean {
+  const sticky =
+    typeof options === 'object' && options !== null ? (options as RunPortOptions).sticky : undefined;
   if (sticky !== undefined && typeof sticky !== 'boolean') {
     throw invalidOption(
       `${path}.sticky`,
       `must be true or false (the run port's name is its sticky name), got ${JSON.stringify(sticky)}.`,
     );
   }
+  checkPortleaseOptions(options, path, ['name']);
   return sticky === true;
 }
 
@@ -113,9 +120,8 @@ function label(options: RunPortOptions, name: string): string {
  */
 export async function leaseRunPort(options: RunPortOptions = {}): Promise<number> {
   const path = 'leaseRunPort options';
-  const checked = checkPortleaseOptions(options, path, ['name']) as RunPortOptions;
-  const { name = 'default', sticky, stickyScope, ...rest } = checked;
-  const isSticky = checkSticky(sticky, path);
+  const isSticky = checkRunPortOptions(options, path);
+  const { name = 'default', sticky: _sticky, stickyScope, ...rest } = options;
   const key = envKey(name, path);
   const known = inherited(key);
   if (known !== undefined) return known;
@@ -164,9 +170,8 @@ export function leaseRunPortSync(options: RunPortSyncOptions = {}): number {
       'is not supported: the CLI probes the default addresses. Use leaseRunPort({ hosts }) in an ESM config.',
     );
   }
-  checkPortleaseOptions(options, path, ['name']);
+  const isSticky = checkRunPortOptions(options, path);
   const name = options.name ?? 'default';
-  const isSticky = checkSticky(options.sticky, path);
   const key = envKey(name, path);
   const known = inherited(key);
   if (known !== undefined) return known;

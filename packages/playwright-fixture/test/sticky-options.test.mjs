@@ -20,7 +20,7 @@ test('mistyped use.portlease.sticky / stickyScope fail the tests with the option
   assert.match(output, /3 failed/, output);
   assert.match(
     output,
-    /\[INVALID_OPTIONS\] use\.portlease\.sticky must be true, false or a name prefix/,
+    /\[INVALID_OPTIONS\] use\.portlease\.sticky must be a name such as 'web'[^\n]*got 5/,
     output,
   );
   assert.match(output, /\[INVALID_OPTIONS\] use\.portlease\.stickyScope must be a non-empty string/, output);

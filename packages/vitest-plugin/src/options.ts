@@ -1,4 +1,4 @@
-import { checkLeaseFields, invalidOption, type LeaseOptions } from 'portlease';
+import { assertKnownKeys, checkLeaseFields, invalidOption, type LeaseOptions } from 'portlease';
 
 /**
  * Options of the {@link portlease} plugin, of the `@portlease/vitest/global-setup` module (given as
@@ -80,7 +80,10 @@ export function checkOptions(options: unknown, path: string): PortleaseVitestOpt
       `must be an object such as { ports: ['api'] }, got ${JSON.stringify(options)}.`,
     );
   }
-  checkLeaseOptions(options, path, OPTION_KEYS);
+  // `sticky` is the plugin's own (true or names), not core's one name: checked below.
+  assertKnownKeys(options, OPTION_KEYS, path);
+  const { sticky: _own, ...leaseFields } = options as Record<string, unknown>;
+  checkLeaseOptions(leaseFields, path, OPTION_KEYS);
   const { ports } = options as PortleaseVitestOptions;
   if (ports !== undefined) {
     if (!Array.isArray(ports)) {
@@ -145,17 +148,12 @@ export function checkLeaseOptions(
   known: readonly string[] = LEASE_KEYS,
 ): void {
   checkLeaseFields(options, path, known);
-  const { sticky, stickyScope } = options as Record<string, unknown>;
-  if (sticky !== undefined && !(typeof sticky === 'string' && sticky !== '')) {
+  // Core accepts `true` where an adapter names the port; leasePort() has no name to give it.
+  const { sticky } = options as Record<string, unknown>;
+  if (typeof sticky === 'boolean' || sticky === '') {
     throw invalidOption(
       `${path}.sticky`,
       `must be a sticky name such as 'web', got ${JSON.stringify(sticky)}.`,
-    );
-  }
-  if (stickyScope !== undefined && !(typeof stickyScope === 'string' && stickyScope !== '')) {
-    throw invalidOption(
-      `${path}.stickyScope`,
-      `must be a non-empty string naming the project, got ${JSON.stringify(stickyScope)}.`,
     );
   }
 }

@@ -62,7 +62,7 @@ test('leasePort({ sticky: 3 }) fails the test and names the option', { timeout: 
   assert.notEqual(run.code, 0, describeRun(run));
   assert.match(
     run.output,
-    /\[INVALID_OPTIONS\] leasePort\(\) options\.sticky must be a sticky name such as 'web', got 3/,
+    /\[INVALID_OPTIONS\] leasePort\(\) options\.sticky must be a name such as 'web'[^\n]*got 3/,
     describeRun(run),
   );
   assert.deepEqual(await leftovers(env.lockDir), []);
