@@ -58,25 +58,33 @@ test('leaseRunPort and leaseRunPortSync refuse a sticky that is not true/false, 
   assert.deepEqual(await core.listLeases({ lockDir }), []);
 });
 
-test('leaseRunPort({ sticky: true }) and leaseRunPortSync pass the name and stickyScope to core', async () => {
-  const lockDir = tempDir();
+/** Leases `name` again in a fresh lock directory: there, with no memo, a sticky name prefers the
+ * port derived from name and scope, so an equal port shows the scope reached core as given. */
+async function derivedPort(options, name) {
+  const again = await core.leasePort({ ...options, lockDir: tempDir(), sticky: name });
+  await again.release();
+  return again.port;
+}
+
+const scoped = async () => {
   const { min, max } = await reserveRange(200);
-  const options = { lockDir, range: [min, max], stickyScope: 'pw-sticky-options-test' };
+  return { lockDir: tempDir(), range: [min, max], stickyScope: `pw-sticky-options-${process.pid}` };
+};
+
+test('leaseRunPort({ sticky: true }) passes the name and stickyScope to core', async () => {
+  const options = await scoped();
   const web = await leaseRunPort({ ...options, name: 'stickyweb', sticky: true });
-  const api = leaseRunPortSync({ ...options, name: 'stickyapi', sticky: true });
   const plain = await leaseRunPort({ ...options, name: 'plain' });
-  const byPort = new Map((await core.listLeases({ lockDir })).map((l) => [l.port, l]));
+  const byPort = new Map((await core.listLeases({ lockDir: options.lockDir })).map((l) => [l.port, l]));
   assert.equal(byPort.get(web)?.sticky, 'stickyweb');
-  assert.equal(byPort.get(api)?.sticky, 'stickyapi');
   assert.equal(byPort.get(plain)?.sticky, undefined);
-  // The same name in the same scope prefers the same port in a fresh lock directory (no memo there:
-  // the port derived from name and scope), so the scope reached core as given.
-  for (const [name, port] of [
-    ['stickyweb', web],
-    ['stickyapi', api],
-  ]) {
-    const again = await core.leasePort({ ...options, lockDir: tempDir(), sticky: name });
-    assert.equal(again.port, port, name);
-    await again.release();
-  }
+  assert.equal(await derivedPort(options, 'stickyweb'), web);
+});
+
+test('leaseRunPortSync({ sticky: true }) passes them as portlease get --sticky / --sticky-scope', async () => {
+  const options = await scoped();
+  const api = leaseRunPortSync({ ...options, name: 'stickyapi', sticky: true });
+  const byPort = new Map((await core.listLeases({ lockDir: options.lockDir })).map((l) => [l.port, l]));
+  assert.equal(byPort.get(api)?.sticky, 'stickyapi');
+  assert.equal(await derivedPort(options, 'stickyapi'), api);
 });
