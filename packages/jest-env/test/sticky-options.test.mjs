@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { packageDir, recordsIn, runJest, tempDir } from './helpers.mjs';
+import { listLeases } from 'portlease';
+import { packageDir, recordsIn, reserveRange, runJest, tempDir } from './helpers.mjs';
 
 const { leaseGlobalPorts, createGlobalSetup } = await import(join(packageDir, 'dist', 'global-setup.js'));
+const { releaseGlobalPorts } = await import(join(packageDir, 'dist', 'global-teardown.js'));
 
 test('environment: a sticky name that is not among names, a stickyScope of the wrong type', async () => {
   for (const [portlease, message] of [
@@ -60,4 +62,21 @@ test('global setup helpers: sticky naming neither a port nor a server, wrong typ
     message: /has no option "stiky" \(did you mean "sticky"\?\)/,
   });
   assert.deepEqual(recordsIn(lockDir), []);
+});
+
+test('global setup: sticky lists the sticky names; other names and unnamed ports stay plain', async () => {
+  const lockDir = tempDir();
+  const range = await reserveRange(20);
+  const info = await leaseGlobalPorts({ names: ['db', 'cache'], count: 3, sticky: ['db'], lockDir, range });
+  try {
+    const sticky = new Map((await listLeases({ lockDir })).map((l) => [l.port, l.sticky]));
+    assert.equal(sticky.size, 3);
+    assert.equal(sticky.get(info.named.db), 'db');
+    assert.equal(sticky.get(info.named.cache), undefined);
+    assert.equal(sticky.get(info.ports[2]), undefined);
+  } finally {
+    await releaseGlobalPorts();
+  }
+  // (The lock directory keeps db's sticky memo: data, not a lease.)
+  assert.deepEqual(await listLeases({ lockDir }), []);
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { describeRun, leftovers, makeProject, pkgDir, runVitest, testEnv } from './helpers.mjs';
+import { describeRun, leftovers, listLeases, makeProject, pkgDir, runVitest, testEnv } from './helpers.mjs';
 
 const { portlease } = await import(join(pkgDir, 'dist', 'index.js'));
 const { setup } = await import(join(pkgDir, 'dist', 'global-setup.js'));
@@ -65,5 +65,32 @@ test('leasePort({ sticky: 3 }) fails the test and names the option', { timeout: 
     /\[INVALID_OPTIONS\] leasePort\(\) options\.sticky must be a name such as 'web'[^\n]*got 3/,
     describeRun(run),
   );
+  assert.deepEqual(await leftovers(env.lockDir), []);
+});
+
+test('global-setup: sticky lists the names that are sticky, the others stay plain leases', async () => {
+  const env = await testEnv(20);
+  const provided = {};
+  // Vitest's TestProject as far as setup reads it; the leases are real, in a private lock directory.
+  const project = {
+    name: 'p',
+    config: { root: env.outDir },
+    getProvidedContext: () => ({
+      portleaseOptions: { ports: ['api', 'web'], sticky: ['web'], range: env.range, lockDir: env.lockDir },
+    }),
+    provide: (key, value) => {
+      provided[key] = value;
+    },
+  };
+  const teardown = await setup(project);
+  try {
+    const { api, web } = provided.portlease;
+    const sticky = new Map((await listLeases({ lockDir: env.lockDir })).map((l) => [l.port, l.sticky]));
+    assert.equal(sticky.get(web), 'web');
+    assert.equal(sticky.get(api), undefined);
+    assert.ok(sticky.has(api));
+  } finally {
+    await teardown();
+  }
   assert.deepEqual(await leftovers(env.lockDir), []);
 });
