@@ -156,3 +156,20 @@ test('leaseRunPortSync({ sticky: true }): through portlease get --sticky, the sa
   assert.equal(first.api, derivedPort('api', realpathSync(dir)), 'the CLI derives it from the same key');
   assert.deepEqual(await run(dir, sync), first);
 });
+
+test('a sharded run keys serverPort per shard: serverPort.<parallelIndex>.shard<current>', {
+  timeout: 300_000,
+}, async () => {
+  // One of the two tests runs in shard 2 of 2, in one worker; its record names its sticky key.
+  const out = tempDir();
+  const { code, output } = await runPlaywright(project(), ['--shard=2/2'], {
+    PORTLEASE_DIR: tempDir(),
+    PORTLEASE_RANGE: range.env,
+    FIXTURE_OUT: out,
+    FIXTURE_RECORDS: '1',
+    FIXTURE_OUTPUT_DIR: join(tempDir(), 'results'),
+  });
+  assert.equal(code, 0, output);
+  const [record] = records(out);
+  assert.equal(record.sticky.server, `serverPort.${record.parallelIndex}.shard2`);
+});
