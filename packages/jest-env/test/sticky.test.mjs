@@ -10,7 +10,7 @@ import { cpSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { leasePort, listLeases } from 'portlease';
+import { leasePort, listLeases, UNSAFE_PORTS } from 'portlease';
 import { here, JEST, packageDir, readRecords, reserveRange, tempDir, VERSIONS } from './helpers.mjs';
 
 /** A copy of the fixture project in a fresh temp directory, resolving the packages it imports. */
@@ -50,6 +50,7 @@ function jest(version, dir, env) {
   });
 }
 
+const UNSAFE = new Set(UNSAFE_PORTS);
 const NAMES = ['one.test.cjs:api', 'two.test.cjs:api', 'db', 'web'];
 
 /**
@@ -61,10 +62,14 @@ function derivedPort(name, scope) {
   return min + (Number.parseInt(hash.slice(0, 8), 16) % (max - min + 1));
 }
 
-/** Whether the project `scope`'s names prefer distinct ports, none of them among `taken`. */
+/**
+ * Whether the project `scope`'s names prefer distinct ports, none of them among `taken` or the unsafe
+ * ports (which core skips for the next usable one).
+ */
 function distinct(scope, taken = []) {
-  const ports = [...NAMES.map((name) => derivedPort(name, scope)), ...taken];
-  return new Set(ports).size === ports.length;
+  const derived = NAMES.map((name) => derivedPort(name, scope));
+  const ports = [...derived, ...taken];
+  return new Set(ports).size === ports.length && !derived.some((port) => UNSAFE.has(port));
 }
 
 /**

@@ -38,6 +38,7 @@ const lockDir = tempDir();
 const range = await reserveRange(300);
 
 /** The sticky names of the fixture project (`api` only with FIXTURE_SYNC). */
+const UNSAFE = new Set(core.UNSAFE_PORTS);
 const NAMES = ['web', 'serverPort.0', 'serverPort.1', 'api'];
 
 /**
@@ -49,10 +50,14 @@ function derivedPort(name, scope) {
   return range.min + (Number.parseInt(hash.slice(0, 8), 16) % (range.max - range.min + 1));
 }
 
-/** Whether the project `scope`'s names prefer distinct ports, none of them among `taken`. */
+/**
+ * Whether the project `scope`'s names prefer distinct ports, none of them among `taken` or the unsafe
+ * ports (which core skips for the next usable one).
+ */
 function distinct(scope, taken = []) {
-  const ports = [...NAMES.map((name) => derivedPort(name, scope)), ...taken];
-  return new Set(ports).size === ports.length;
+  const derived = NAMES.map((name) => derivedPort(name, scope));
+  const ports = [...derived, ...taken];
+  return new Set(ports).size === ports.length && !derived.some((port) => UNSAFE.has(port));
 }
 
 /**

@@ -21,6 +21,8 @@ import {
 // Wide, so that the few sticky names of two projects are unlikely to derive the same port.
 const range = await reserveRange(300);
 
+const { UNSAFE_PORTS } = await import('portlease');
+const UNSAFE = new Set(UNSAFE_PORTS);
 const NAMES = ['web', 'mail-one', 'mail-two'];
 
 /**
@@ -32,10 +34,14 @@ function derivedPort(name, scope) {
   return range[0] + (Number.parseInt(hash.slice(0, 8), 16) % (range[1] - range[0] + 1));
 }
 
-/** Whether the project `scope`'s names prefer distinct ports, none of them among `taken`. */
+/**
+ * Whether the project `scope`'s names prefer distinct ports, none of them among `taken` or the unsafe
+ * ports (which core skips for the next usable one).
+ */
 function distinct(scope, taken = []) {
-  const ports = [...NAMES.map((name) => derivedPort(name, scope)), ...taken];
-  return new Set(ports).size === ports.length;
+  const derived = NAMES.map((name) => derivedPort(name, scope));
+  const ports = [...derived, ...taken];
+  return new Set(ports).size === ports.length && !derived.some((port) => UNSAFE.has(port));
 }
 
 /**
