@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { leasePorts, type PortLease } from 'portlease';
 import { loadNodeEnvironment, type NodeEnvironmentClass } from './base.js';
 import { shardLabel, shardOf } from './labels.js';
-import { type LeasePlan, nameThem, planLeases, withContext } from './options.js';
+import { type LeasePlan, nameThem, planLeases, stickyOf, withContext } from './options.js';
 import {
   FILE_PORTS_KIND,
   type FilePorts,
@@ -12,6 +12,7 @@ import {
   parseGlobalPorts,
   TEST_CONDITION,
 } from './shared.js';
+import { fileStickyName, scopedIfSticky, stickyArray } from './sticky-key.js';
 
 const Base: NodeEnvironmentClass = loadNodeEnvironment();
 
@@ -54,6 +55,7 @@ function optionsSource(context: EnvironmentContext, file: string): string {
  */
 export class PortleaseEnvironment extends Base {
   readonly #plan: LeasePlan;
+  readonly #sticky: (string | undefined)[] | undefined;
   readonly #owner: string;
   readonly #file: string;
   #leases: PortLease[] = [];
@@ -66,8 +68,11 @@ export class PortleaseEnvironment extends Base {
     const options = (projectConfig.testEnvironmentOptions as Record<string, unknown> | undefined)?.[
       GLOBAL_KEY
     ];
-    const plan = planLeases(options, optionsSource(context, file), 1, ['global']);
+    const where = optionsSource(context, file);
+    const plan = planLeases(options, where, 1, ['global']);
+    const sticky = stickyOf(plan, plan.names, where);
     super(config, context);
+    this.#sticky = stickyArray(plan.count, plan.names, sticky, (name) => fileStickyName(file, name));
     this.#plan = plan;
     this.#file = file;
     this.#owner = `${plan.lease.owner ?? `jest ${file} [worker ${process.env.JEST_WORKER_ID ?? '?'}]`}${shardLabel(shardOf(config.globalConfig))}`;
@@ -86,7 +91,11 @@ export class PortleaseEnvironment extends Base {
     const { count, names, lease } = this.#plan;
     if (count > 0) {
       try {
-        this.#leases = await leasePorts(count, { ...lease, owner: this.#owner });
+        const sticky = this.#sticky;
+        this.#leases = await leasePorts(
+          count,
+          scopedIfSticky({ ...lease, owner: this.#owner, ...(sticky === undefined ? {} : { sticky }) }),
+        );
       } catch (error) {
         throw withContext(error, `@portlease/jest could not lease ${count} port(s) for ${this.#file}`);
       }

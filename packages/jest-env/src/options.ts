@@ -37,6 +37,19 @@ export interface PortleaseLeaseOptions {
   exclude?: readonly number[];
   /** Label of the lease records (`npx portlease list`). Default: `jest <test file> [worker <id>]`. */
   owner?: string;
+  /**
+   * Named ports that keep their number run after run: `true` for every name, or the names that
+   * should (`['api']`; for global setup also `servers` keys). A preference: another port when that
+   * one is taken, never a wait. A test file's names are sticky per file (`<file>:<name>`, since files
+   * run at once and each has its own `api`); global setup's under the name itself. Default `false`.
+   */
+  sticky?: boolean | readonly string[];
+  /**
+   * What project the sticky names belong to. Default: `PORTLEASE_STICKY_SCOPE`, else the nearest
+   * directory at or above the working directory holding a `package.json` (else `.git`, else the
+   * directory itself).
+   */
+  stickyScope?: string;
 }
 
 /**
@@ -92,10 +105,12 @@ export interface PortleaseEnvironmentOptions extends PortleaseLeaseOptions {
 export interface LeasePlan {
   count: number;
   names: string[];
+  /** Sticky names as given (type checked; whether each is a name is checked by {@link stickyOf}). */
+  sticky: true | readonly string[] | undefined;
   lease: LeaseOptions;
 }
 
-const LEASE_KEYS = ['count', 'names', 'range', 'lockDir', 'exclude', 'owner'];
+const LEASE_KEYS = ['count', 'names', 'range', 'lockDir', 'exclude', 'owner', 'sticky', 'stickyScope'];
 
 /** The keys of a global server's options: startServer's, less the two global setup sets itself. */
 type ServerKey = Exclude<(typeof START_SERVER_OPTION_KEYS)[number], 'port' | 'lease'>;
@@ -136,7 +151,8 @@ export function planLeases(
   defaultCount: number,
   extraKeys: readonly string[] = [],
 ): LeasePlan {
-  if (raw === undefined || raw === null) return { count: defaultCount, names: [], lease: {} };
+  if (raw === undefined || raw === null)
+    return { count: defaultCount, names: [], sticky: undefined, lease: {} };
   if (!isPlainObject(raw)) {
     throw invalidOption(
       where,
@@ -195,7 +211,50 @@ export function planLeases(
     }
     lease.owner = raw.owner;
   }
-  return { count, names: [...names] as string[], lease };
+  const sticky = raw.sticky;
+  if (
+    sticky !== undefined &&
+    typeof sticky !== 'boolean' &&
+    !(Array.isArray(sticky) && sticky.every((n) => typeof n === 'string' && n !== ''))
+  ) {
+    throw invalidOption(
+      `${where}.sticky`,
+      `must be true, false or an array of names such as ['api'], got ${JSON.stringify(sticky)}.`,
+    );
+  }
+  if (raw.stickyScope !== undefined) {
+    if (typeof raw.stickyScope !== 'string' || raw.stickyScope === '') {
+      throw invalidOption(
+        `${where}.stickyScope`,
+        `must be a non-empty string naming the project, got ${JSON.stringify(raw.stickyScope)}.`,
+      );
+    }
+    lease.stickyScope = raw.stickyScope;
+  }
+  return {
+    count,
+    names: [...names] as string[],
+    sticky: sticky === true ? true : Array.isArray(sticky) ? [...sticky] : undefined,
+    lease,
+  };
+}
+
+/**
+ * Which of `names` the plan makes sticky; every name `sticky` lists must be one of them (a typo is
+ * reported, never silently a plain lease).
+ */
+export function stickyOf(plan: LeasePlan, names: readonly string[], where: string): ReadonlySet<string> {
+  if (plan.sticky === undefined) return new Set();
+  if (plan.sticky === true) return new Set(names);
+  for (const name of plan.sticky) {
+    if (!names.includes(name)) {
+      throw invalidOption(
+        `${where}.sticky`,
+        `lists ${JSON.stringify(name)}, which is not a name here (${names.map((n) => JSON.stringify(n)).join(', ') || 'none'}); add it to names or drop it from sticky.`,
+      );
+    }
+  }
+  return new Set(plan.sticky);
 }
 
 /** Validates `servers` of the global options. */

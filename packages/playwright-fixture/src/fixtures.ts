@@ -17,6 +17,7 @@ import {
 } from 'portlease';
 import { workerLabel } from './labels.js';
 import { checkPortleaseOptions, checkWorkerServer } from './options.js';
+import { serverPortKey, stickyFields } from './sticky-key.js';
 import type { PortleaseTestFixtures, PortleaseWorkerFixtures, WorkerServerOptions } from './types.js';
 
 /**
@@ -56,9 +57,12 @@ const fixtures: Fixtures<
 
   serverPort: [
     async ({ portlease }, use, info) => {
-      const options = checkPortleaseOptions(portlease, 'use.portlease');
+      const { sticky, stickyScope, ...options } = checkPortleaseOptions(portlease, 'use.portlease');
       const owner = workerLabel(options.owner, info);
-      const held = await lease({ ...options, owner }, `the serverPort of "${owner}"`);
+      const held = await lease(
+        { ...options, owner, ...stickyFields(serverPortKey(sticky, info), stickyScope) },
+        `the serverPort of "${owner}"`,
+      );
       try {
         await use(held.port);
       } finally {
@@ -90,7 +94,12 @@ const fixtures: Fixtures<
   ],
 
   leasePort: async ({ portlease }, use, testInfo) => {
-    const options = checkPortleaseOptions(portlease, 'use.portlease');
+    // `sticky` is the worker's serverPort's: a test's extra ports are never sticky.
+    const {
+      sticky: _sticky,
+      stickyScope: _scope,
+      ...options
+    } = checkPortleaseOptions(portlease, 'use.portlease');
     const leases: PortLease[] = [];
     const owner = `${workerLabel(options.owner, testInfo)} test=${JSON.stringify(testInfo.title)}`;
     await use(async (label?: string) => {

@@ -10,7 +10,15 @@ import type { PortleaseOptions, WorkerServerOptions } from './types.js';
 /** `true` only if `List` names every key of `T`: the key lists below stop compiling when a type gains a key. */
 type Covers<T, List extends readonly string[]> = Exclude<keyof T, List[number]> extends never ? true : false;
 
-export const PORTLEASE_KEYS = ['range', 'lockDir', 'owner', 'exclude', 'hosts'] as const;
+export const PORTLEASE_KEYS = [
+  'range',
+  'lockDir',
+  'owner',
+  'exclude',
+  'hosts',
+  'sticky',
+  'stickyScope',
+] as const;
 true satisfies Covers<PortleaseOptions, typeof PORTLEASE_KEYS>;
 
 /** startServer's options less the two the worker fixture sets itself. */
@@ -38,6 +46,10 @@ export function checkPortleaseOptions(
 ): PortleaseOptions {
   if (value === undefined) return {};
   checkLeaseFields(value, path, [...PORTLEASE_KEYS, ...extra]);
+  // Core checked `sticky` is a string or a boolean, and `stickyScope`; an empty prefix is refused here.
+  if (value.sticky === '') {
+    throw invalidOption(`${path}.sticky`, 'must be true, false or a name prefix such as \'web\', got "".');
+  }
   return value as PortleaseOptions;
 }
 

@@ -2,6 +2,7 @@ import { invalidOption, leasePort, PortleaseError } from 'portlease';
 import { cliError, runCli } from './cli-get.js';
 import { DEFAULT_LABEL, shardFromArgv } from './labels.js';
 import { checkPortleaseOptions } from './options.js';
+import { stickyFields } from './sticky-key.js';
 import type { PortleaseOptions } from './types.js';
 
 /**
@@ -12,12 +13,23 @@ import type { PortleaseOptions } from './types.js';
  * const api = await leaseRunPort({ name: 'api', range: [20000, 29999] });
  * ```
  */
-export interface RunPortOptions extends PortleaseOptions {
+export interface RunPortOptions extends Omit<PortleaseOptions, 'sticky'> {
   /**
    * Tells several run-wide ports apart (`'web'`, `'api'`); each name is leased once per run. Letters,
    * digits, `-` and `_`. Default `'default'`.
    */
   name?: string;
+  /**
+   * `true`: the run port is sticky under its `name` — the same port for this name of this project
+   * (`stickyScope`, default the nearest `package.json` directory) run after run, e.g. for an OAuth
+   * redirect URL or a bookmark; another port when that one is taken, never a wait. Default `false`.
+   *
+   * @example
+   * ```ts
+   * const web = await leaseRunPort({ name: 'web', sticky: true });
+   * ```
+   */
+  sticky?: boolean;
 }
 
 /**
@@ -61,6 +73,23 @@ function publish(key: string, port: number): number {
   return port;
 }
 
+/**
+ * Checks the options of the run-port helpers; `sticky` first and here, since it is `true` or `false`
+ * (the name is the sticky name), where the worker option also takes a prefix. Returns whether sticky.
+ */
+function checkRunPortOptions(options: unknown, path: string): boolean {
+  const sticky =
+    typeof options === 'object' && options !== null ? (options as RunPortOptions).sticky : undefined;
+  if (sticky !== undefined && typeof sticky !== 'boolean') {
+    throw invalidOption(
+      `${path}.sticky`,
+      `must be true or false (the run port's name is its sticky name), got ${JSON.stringify(sticky)}.`,
+    );
+  }
+  checkPortleaseOptions(options, path, ['name']);
+  return sticky === true;
+}
+
 function label(options: RunPortOptions, name: string): string {
   const shard = shardFromArgv();
   const parts = [options.owner ?? DEFAULT_LABEL, `run port=${name}`];
@@ -91,13 +120,18 @@ function label(options: RunPortOptions, name: string): string {
  */
 export async function leaseRunPort(options: RunPortOptions = {}): Promise<number> {
   const path = 'leaseRunPort options';
-  const { name = 'default', ...rest } = checkPortleaseOptions(options, path, ['name']) as RunPortOptions;
+  const isSticky = checkRunPortOptions(options, path);
+  const { name = 'default', sticky: _sticky, stickyScope, ...rest } = options;
   const key = envKey(name, path);
   const known = inherited(key);
   if (known !== undefined) return known;
   try {
     // Held until this process exits: portlease releases its leases then (or reclaims them after a kill).
-    const lease = await leasePort({ ...rest, owner: label(options, name) });
+    const lease = await leasePort({
+      ...rest,
+      owner: label(options, name),
+      ...stickyFields(isSticky ? name : undefined, stickyScope),
+    });
     return publish(key, lease.port);
   } catch (error) {
     if (!(error instanceof PortleaseError)) throw error;
@@ -105,8 +139,11 @@ export async function leaseRunPort(options: RunPortOptions = {}): Promise<number
   }
 }
 
-function cliArgs(options: RunPortSyncOptions, owner: string): string[] {
+function cliArgs(options: RunPortSyncOptions, owner: string, sticky: string | undefined): string[] {
   const args = ['get', '--json', '--hold-pid', String(process.pid), '--owner', owner];
+  const { sticky: name, stickyScope } = stickyFields(sticky, options.stickyScope);
+  if (name !== undefined) args.push('--sticky', name);
+  if (stickyScope !== undefined) args.push('--sticky-scope', stickyScope);
   if (options.range) args.push('--range', `${options.range[0]}-${options.range[1]}`);
   if (options.lockDir) args.push('--lock-dir', options.lockDir);
   const exclude = options.exclude ? [...options.exclude] : [];
@@ -116,8 +153,9 @@ function cliArgs(options: RunPortSyncOptions, owner: string): string[] {
 
 /**
  * {@link leaseRunPort} for configs that cannot use top-level `await` (a CommonJS
- * `playwright.config.ts`). It runs `portlease get --hold-pid <this pid>`: a small detached holder
- * process keeps the lease and releases it within a second of the runner's exit.
+ * `playwright.config.ts`). It runs `portlease get --hold-pid <this pid>` (with `--sticky <name>` when
+ * `sticky`): a small detached holder process keeps the lease and releases it within a second of the
+ * runner's exit.
  *
  * @example
  * ```ts
@@ -132,12 +170,12 @@ export function leaseRunPortSync(options: RunPortSyncOptions = {}): number {
       'is not supported: the CLI probes the default addresses. Use leaseRunPort({ hosts }) in an ESM config.',
     );
   }
-  checkPortleaseOptions(options, path, ['name']);
+  const isSticky = checkRunPortOptions(options, path);
   const name = options.name ?? 'default';
   const key = envKey(name, path);
   const known = inherited(key);
   if (known !== undefined) return known;
-  const run = runCli(cliArgs(options, label(options, name)));
+  const run = runCli(cliArgs(options, label(options, name), isSticky ? name : undefined));
   const port = run.reply?.ports?.[0];
   if (run.status === 0 && typeof port === 'number') return publish(key, port);
   throw cliError(run, name);

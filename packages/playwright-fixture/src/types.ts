@@ -12,12 +12,22 @@ import type { LeaseOptions, StartServerOptions } from 'portlease';
  * });
  * ```
  */
-export interface PortleaseOptions extends Omit<LeaseOptions, 'signal' | 'owner'> {
+export interface PortleaseOptions extends Omit<LeaseOptions, 'signal' | 'owner' | 'sticky' | 'contiguous'> {
   /**
    * First word of the owner labels `portlease list` shows, followed by project, shard and worker:
    * `shop e2e project=chromium shard=2/3 worker=1`. Default `playwright`.
    */
   owner?: string;
+  /**
+   * Makes each worker's `serverPort` sticky: worker `parallelIndex` 0 gets the same port run after
+   * run (a preference: another port when that one is taken, never a wait). `true` keys it
+   * `serverPort.<parallelIndex>`; a string replaces the `serverPort` prefix (`'shop.'`-style names
+   * keep two suites of one project apart). A sharded run adds `.shard<current>`, so concurrent shards
+   * on one host do not compete for the same preferred port. Per `parallelIndex` and not per worker:
+   * the index is stable across runs and worker restarts, and no two live workers of a run share it.
+   * `leasePort()` in tests is never sticky. Default `false`.
+   */
+  sticky?: boolean | string;
 }
 
 /**

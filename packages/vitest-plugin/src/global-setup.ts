@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { invalidOption } from 'portlease';
 import type { TestProject } from 'vitest/node';
-import { checkOptions, type PortleaseVitestOptions } from './options.js';
+import { checkOptions, type PortleaseVitestOptions, stickyNames } from './options.js';
 import './provided.js';
 import { leaseRunPorts } from './run-ports.js';
 
@@ -44,6 +44,8 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
       "is not set, and @portlease/vitest/global-setup needs port names: set test.provide.portleaseOptions = { ports: ['api'] } in vitest.config, or PORTLEASE_PORTS=api in the environment.",
     );
   }
+  // Names from PORTLEASE_PORTS were not there to check `sticky` against when the options were checked.
+  stickyNames(options.sticky, names, 'test.provide.portleaseOptions');
   const resolved: PortleaseVitestOptions = { ...options, ports: names };
   resolved.owner ??= `vitest (${project.name || basename(project.config.root)})`;
   const run = await leaseRunPorts(resolved, '@portlease/vitest/global-setup');

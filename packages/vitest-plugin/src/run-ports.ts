@@ -1,5 +1,5 @@
 import { leasePort, leasePorts, type PortLease, PortleaseError } from 'portlease';
-import { type PortleaseVitestOptions, toLeaseOptions } from './options.js';
+import { type PortleaseVitestOptions, scopedIfSticky, stickyNames, toLeaseOptions } from './options.js';
 
 /** Named ports leased in Vitest's main process, released together. */
 export interface RunPorts {
@@ -18,10 +18,15 @@ export async function leaseRunPorts(options: PortleaseVitestOptions, where: stri
   const names = options.ports ?? [];
   if (names.length === 0) return { ports: {}, release: async () => {} };
   const prefix = options.owner ?? 'vitest';
+  const sticky = stickyNames(options.sticky, names, where);
+  const stickyOf = (name: string) => (sticky.has(name) ? { sticky: name } : {});
   let leases: PortLease[] = [];
   try {
     // One lease per name, so `npx portlease list` shows which port is which.
-    for (const name of names) leases.push(await leasePort(toLeaseOptions(options, `${prefix} ${name}`)));
+    for (const name of names) {
+      const lease = { ...toLeaseOptions(options, `${prefix} ${name}`), ...stickyOf(name) };
+      leases.push(await leasePort(scopedIfSticky(lease)));
+    }
   } catch (error) {
     const taken = leases.length;
     for (const lease of leases) lease.releaseSync();
@@ -33,7 +38,9 @@ export async function leaseRunPorts(options: PortleaseVitestOptions, where: stri
       // call gets the verdict (and message) about the range and the other holders only; should the
       // range have freed up meanwhile, the ports are taken under one label for all names.
       try {
-        leases = await leasePorts(names.length, toLeaseOptions(options, `${prefix} ${names.join(',')}`));
+        const retry = toLeaseOptions(options, `${prefix} ${names.join(',')}`);
+        if (sticky.size > 0) retry.sticky = names.map((name) => (sticky.has(name) ? name : undefined));
+        leases = await leasePorts(names.length, scopedIfSticky(retry));
       } catch (retry) {
         if (!(retry instanceof PortleaseError)) throw retry;
         failure = retry;

@@ -10,11 +10,27 @@ import {
   startServer as start,
 } from 'portlease';
 import { test as base, inject, type TestAPI } from 'vitest';
-import { checkLeaseOptions, type PortleaseVitestOptions, toLeaseOptions } from './options.js';
+import {
+  checkLeaseOptions,
+  LEASE_PORT_KEYS,
+  type PortleaseVitestOptions,
+  scopedIfSticky,
+  toLeaseOptions,
+} from './options.js';
 import type { PortName, ProvidedPorts } from './provided.js';
 
 export { expect } from 'vitest';
 export type { PortleasePorts, PortName, ProvidedPorts } from './provided.js';
+
+/** Lease options every lease of a worker shares: core's, less the ones that belong to one lease. */
+export type WorkerLeaseOptions = Omit<LeaseOptions, 'signal' | 'sticky' | 'contiguous'>;
+
+/**
+ * Options of the `leasePort` fixture: the worker's lease options, plus `sticky`, a name under which this
+ * port keeps its number run after run (`leasePort({ sticky: 'mail' })`; another port when that one is
+ * taken, never a wait; scope: `stickyScope`, from the plugin's options by default).
+ */
+export type LeasePortOptions = WorkerLeaseOptions & { sticky?: string };
 
 /** The worker-scoped fixtures `test` adds. */
 export interface PortleaseWorkerFixtures {
@@ -23,7 +39,7 @@ export interface PortleaseWorkerFixtures {
    * plugin (or `test.provide.portleaseOptions`), else the environment's. Override per file or suite
    * with `test.override({ leaseOptions: { range: [20000, 20999] } })`. Worker scope.
    */
-  leaseOptions: Omit<LeaseOptions, 'signal'>;
+  leaseOptions: WorkerLeaseOptions;
   /** The run-wide ports by name, as `inject('portlease')`. Worker scope. */
   ports: ProvidedPorts;
   /**
@@ -37,7 +53,7 @@ export interface PortleaseWorkerFixtures {
 /** The test-scoped fixtures `test` adds: each cleans up after its test. */
 export interface PortleaseTestFixtures {
   /** Leases another port for this test; released when the test ends. Test scope. */
-  leasePort: (options?: Omit<LeaseOptions, 'signal'>) => Promise<number>;
+  leasePort: (options?: LeasePortOptions) => Promise<number>;
   /**
    * portlease's `startServer` for this test: the server gets a leased port (`$PORT`, `{port}`) and is
    * stopped, its port released, when the test ends. Test scope.
@@ -118,7 +134,7 @@ export const test: TestAPI<PortleaseFixtures> = base.extend<{
   port: [
     async ({ leaseOptions }, use) => {
       checkLeaseOptions(leaseOptions, 'leaseOptions');
-      const held = await lease({ ...leaseOptions, owner: workerLabel() });
+      const held = await lease(scopedIfSticky({ ...leaseOptions, owner: workerLabel() }));
       try {
         await use(held.port);
       } finally {
@@ -132,8 +148,10 @@ export const test: TestAPI<PortleaseFixtures> = base.extend<{
     try {
       checkLeaseOptions(leaseOptions, 'leaseOptions');
       await use(async (options) => {
-        if (options !== undefined) checkLeaseOptions(options, 'leasePort() options');
-        const taken = await lease({ owner: testLabel(task), ...leaseOptions, ...options, signal });
+        if (options !== undefined) checkLeaseOptions(options, 'leasePort() options', LEASE_PORT_KEYS);
+        const taken = await lease(
+          scopedIfSticky({ owner: testLabel(task), ...leaseOptions, ...options, signal }),
+        );
         held.push(taken);
         return taken.port;
       });
@@ -148,7 +166,7 @@ export const test: TestAPI<PortleaseFixtures> = base.extend<{
       await use(async (options) => {
         const server = await start({
           ...options,
-          lease: { owner: testLabel(task), ...leaseOptions, ...options.lease },
+          lease: scopedIfSticky({ owner: testLabel(task), ...leaseOptions, ...options.lease }),
         });
         servers.push(server);
         return server;

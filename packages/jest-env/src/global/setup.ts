@@ -3,8 +3,16 @@
 import { resolve } from 'node:path';
 import { invalidOption, leasePorts, type RunningServer, startServer } from 'portlease';
 import { type JestShard, shardLabel, shardOf } from '../labels.js';
-import { checkServers, nameThem, type PortleaseGlobalOptions, planLeases, withContext } from '../options.js';
+import {
+  checkServers,
+  nameThem,
+  type PortleaseGlobalOptions,
+  planLeases,
+  stickyOf,
+  withContext,
+} from '../options.js';
 import { GLOBAL_ENV, GLOBAL_KEY, type GlobalPortsInfo } from '../shared.js';
+import { scopedIfSticky, stickyArray } from '../sticky-key.js';
 import { closeSession, type GlobalSession, globalState, publishGlobalPorts } from './state.js';
 
 /** The part of Jest's project config global setup reads. */
@@ -59,6 +67,9 @@ export async function leaseGlobalPorts(
         `is also in ${where}.names: a name is either a port or a server; rename one.`,
       );
   }
+  // Suite-wide names have one holder per run, so each is sticky under the name itself.
+  const sticky = stickyOf(plan, [...plan.names, ...Object.keys(servers)], where);
+  const stickyPorts = stickyArray(plan.count, plan.names, sticky, (name) => name);
   const rootDir = context.rootDir ?? process.cwd();
   const state = globalState();
   if (state.sessions.length === 0) state.previousEnv = process.env[GLOBAL_ENV];
@@ -69,10 +80,14 @@ export async function leaseGlobalPorts(
     const shard = shardLabel(context.shard);
     if (plan.count > 0) {
       const names = plan.names.length ? ` names=${plan.names.join(',')}` : '';
-      session.leases = await leasePorts(plan.count, {
-        ...plan.lease,
-        owner: `${base} setup${names}${shard}`,
-      });
+      session.leases = await leasePorts(
+        plan.count,
+        scopedIfSticky({
+          ...plan.lease,
+          owner: `${base} setup${names}${shard}`,
+          ...(stickyPorts === undefined ? {} : { sticky: stickyPorts }),
+        }),
+      );
     }
     const started = await Promise.allSettled(
       Object.entries(servers).map(([name, server]) =>
@@ -80,7 +95,11 @@ export async function leaseGlobalPorts(
           name,
           ...server,
           cwd: resolve(rootDir, server.cwd ?? '.'),
-          lease: { ...plan.lease, owner: `${base} server=${name}${shard}` },
+          lease: scopedIfSticky({
+            ...plan.lease,
+            owner: `${base} server=${name}${shard}`,
+            ...(sticky.has(name) ? { sticky: name } : {}),
+          }),
         }),
       ),
     );
