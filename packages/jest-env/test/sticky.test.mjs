@@ -77,10 +77,12 @@ function distinct(scope, taken = []) {
  * then one gets another port, which is the rule but not what these tests are about.
  */
 function project(taken = []) {
-  for (;;) {
+  // Bounded: a bug that makes every project look alike must fail here, not fill the disk.
+  for (let tries = 0; tries < 200; tries++) {
     const dir = copy();
     if (distinct(realpathSync(dir), taken)) return dir;
   }
+  throw new Error('no project copy among 200 derives distinct ports: is the range right?');
 }
 
 /** One run of the project at `dir`: its sticky ports, after asserting the run passed. */

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { leaseRunPort, leaseRunPortSync } from '@portlease/playwright';
-import { core, fixture, reserveRange, runPlaywright, tempDir } from './helpers.mjs';
+import { core, fixture, rangeText, reserveRange, runPlaywright, tempDir } from './helpers.mjs';
 
 test('mistyped use.portlease.sticky / stickyScope fail the tests with the option named', {
   timeout: 120_000,
 }, async () => {
   const lockDir = tempDir();
-  const range = await reserveRange(10);
+  const range = { env: rangeText(await reserveRange(10)) };
   const { code, output } = await runPlaywright(fixture('bad-sticky'), [], {
     PORTLEASE_DIR: lockDir,
     PORTLEASE_RANGE: range.env,
@@ -67,7 +67,7 @@ async function derivedPort(options, name) {
 }
 
 const scoped = async () => {
-  const { min, max } = await reserveRange(200);
+  const [min, max] = await reserveRange(200);
   return { lockDir: tempDir(), range: [min, max], stickyScope: `pw-sticky-options-${process.pid}` };
 };
 

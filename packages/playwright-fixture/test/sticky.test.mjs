@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { core, fixture, records, reserveRange, runPlaywright, tempDir } from './helpers.mjs';
+import { core, fixture, rangeText, records, reserveRange, runPlaywright, tempDir } from './helpers.mjs';
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -35,7 +35,8 @@ function copy() {
 
 const lockDir = tempDir();
 // Wide enough for the names of two projects to find distinct ports quickly (see project()).
-const range = await reserveRange(300);
+const [rangeMin, rangeMax] = await reserveRange(300);
+const range = { min: rangeMin, max: rangeMax, env: rangeText([rangeMin, rangeMax]) };
 
 /** The sticky names of the fixture project (`api` only with FIXTURE_SYNC). */
 const UNSAFE = new Set(core.UNSAFE_PORTS);
@@ -66,10 +67,12 @@ function distinct(scope, taken = []) {
  * these tests are about.
  */
 function project(taken = []) {
-  for (;;) {
+  // Bounded: a bug that makes every project look alike must fail here, not fill the disk.
+  for (let tries = 0; tries < 200; tries++) {
     const dir = copy();
     if (distinct(realpathSync(dir), taken)) return dir;
   }
+  throw new Error('no project copy among 200 derives distinct ports: is the range right?');
 }
 
 /** One run of the project at `dir`: its ports by role, after asserting it passed. */

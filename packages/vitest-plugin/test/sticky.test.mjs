@@ -49,10 +49,12 @@ function distinct(scope, taken = []) {
  * one gets another port, which is the rule but not what these tests are about.
  */
 function project(version, taken = []) {
-  for (;;) {
+  // Bounded: a bug that makes every project look alike must fail here, not fill the disk.
+  for (let tries = 0; tries < 200; tries++) {
     const dir = makeProject('sticky', version);
     if (distinct(realpathSync(dir), taken)) return dir;
   }
+  throw new Error('no project copy among 200 derives distinct ports: is the range right?');
 }
 
 /** One run of the project at `dir`: its sticky ports by name, after asserting the run passed. */
