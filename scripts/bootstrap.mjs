@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 // Entry point of `npm run demo`, `npm test` and `npm run bench` on a machine with only Node and npm:
-// installs the workspace with the pinned pnpm (via npx when pnpm is not on PATH), installs Debian's
-// chromium for the browser tests when it is missing (Playwright's own browser download is not used),
-// builds, then runs the task. Extra arguments go to the task: `npm test -- --only core`.
+// installs the workspace with the pinned pnpm (scripts/pinned-pnpm.mjs: from the npm registry into a
+// cache, never a global install), installs Debian's chromium for the browser tests when it is missing
+// (Playwright's own browser download is not used), builds, then runs the task with that pnpm first on
+// PATH. Each set-up step prints one line; its output is shown only when it fails. Extra arguments go to
+// the task: `npm test -- --only core`.
 // `node scripts/bootstrap.mjs chromium` only makes sure Chromium is there.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envWithPnpm, pnpmVersion } from './pinned-pnpm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const pnpmSpec = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager;
-const pnpmVersion = pnpmSpec.split('@')[1];
 const [task, ...rest] = process.argv.slice(2);
 const tasks = { demo: 'scripts/demo.mjs', test: 'scripts/test.mjs', bench: 'bench/run.mjs' };
 if (!tasks[task] && task !== 'chromium') {
@@ -20,26 +21,31 @@ if (!tasks[task] && task !== 'chromium') {
   process.exit(2);
 }
 
-function pnpmCommand() {
-  try {
-    const version = execFileSync('pnpm', ['--version'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    if (version.trim() === pnpmVersion) return ['pnpm', []];
-  } catch {
-    // Not on PATH: fall back to npx below.
-  }
-  return ['npx', ['-y', pnpmSpec]];
-}
-
-function run(command, args) {
+/**
+ * One set-up step: a line saying what it does and how long it took, its whole output in a log file
+ * that is printed only when the step fails (then the bootstrap exits with the step's status).
+ */
+function quietStep(title, command, args, env) {
+  const started = Date.now();
+  const log = join(tmpdir(), `portlease-setup-${process.pid}.log`);
+  process.stdout.write(`· ${title} … `);
   const result = spawnSync(command, args, {
     cwd: root,
-    stdio: 'inherit',
+    env,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['inherit', 'pipe', 'pipe'],
     shell: process.platform === 'win32',
   });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? `\n${result.error.message}` : ''}`;
+  if (result.status === 0) {
+    console.log(`done (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    return;
+  }
+  writeFileSync(log, output);
+  console.log(`FAILED (exit ${result.status ?? result.signal ?? result.error?.code})`);
+  console.error(`${output.trimEnd()}\n\n${title} failed: the output above is also in ${log}`);
+  process.exit(result.status || 1);
 }
 
 /** Debian's chromium, which the Playwright examples launch; installed with apt-get when missing. */
@@ -89,13 +95,35 @@ if (task === 'chromium') {
   process.exit(0);
 }
 
-const [pnpm, pre] = pnpmCommand();
 if (process.env.PORTLEASE_SKIP_SETUP !== '1') {
+  const { engines } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const major = process.versions.node.split('.')[0];
+  if (!engines.node.split('||').some((range) => range.trim().startsWith(`^${major}.`))) {
+    console.log(
+      `· Node ${process.version} is outside the supported lines (${engines.node}): running anyway, untested`,
+    );
+  }
   ensureChromium();
+  let env;
+  try {
+    process.stdout.write(`· pnpm ${pnpmVersion} (packageManager) … `);
+    env = envWithPnpm();
+    console.log('ready');
+  } catch (error) {
+    console.log('FAILED');
+    console.error(error.message);
+    process.exit(1);
+  }
   const installed = existsSync(join(root, 'node_modules', '.modules.yaml'));
   if (!installed || process.env.CI) {
-    run(pnpm, [...pre, 'install', ...(process.env.CI ? ['--frozen-lockfile'] : [])]);
+    const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
+    quietStep('installing the workspace (pnpm install)', 'pnpm', ['install', ...frozen], env);
   }
-  run(pnpm, [...pre, 'run', 'build']);
+  quietStep('building the packages (pnpm run build)', 'pnpm', ['run', 'build'], env);
+  process.env.PATH = env.PATH ?? process.env.PATH;
 }
-run(process.execPath, [join(root, tasks[task]), ...rest]);
+const result = spawnSync(process.execPath, [join(root, tasks[task]), ...rest], {
+  cwd: root,
+  stdio: 'inherit',
+});
+process.exit(result.status ?? 1);

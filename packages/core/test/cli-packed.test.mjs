@@ -6,13 +6,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { core, here, recordsIn, tempLockDir, until } from './helpers.mjs';
+import { core, here, pnpm, recordsIn, tempLockDir, until } from './helpers.mjs';
 
 let project;
 
 before(() => {
   const packDir = tempLockDir();
-  execFileSync('pnpm', ['pack', '--pack-destination', packDir], { cwd: join(here, '..'), stdio: 'ignore' });
+  pnpm(['pack', '--pack-destination', packDir], { cwd: join(here, '..'), stdio: 'ignore' });
   const tarball = join(
     packDir,
     readdirSync(packDir).find((name) => name.endsWith('.tgz')),

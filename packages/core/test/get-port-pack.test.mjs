@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFil
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { here, reserveRange, tempLockDir } from './helpers.mjs';
+import { here, pnpm, reserveRange, tempLockDir } from './helpers.mjs';
 
 const packageDir = join(here, '..');
 const readme = readFileSync(join(here, '..', '..', '..', 'README.md'), 'utf8');
@@ -28,7 +28,7 @@ function install() {
 
 function unpack() {
   const work = tempLockDir();
-  execFileSync('pnpm', ['pack', '--pack-destination', work], { cwd: packageDir, stdio: 'pipe' });
+  pnpm(['pack', '--pack-destination', work], { cwd: packageDir, stdio: 'pipe' });
   const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
   assert.ok(tarball, 'pnpm pack wrote a tarball');
   const project = join(work, 'project');

@@ -12,6 +12,7 @@ export {
   cli,
   core,
   dist,
+  pnpm,
   readableBuild,
   reserveRange,
   runNode,

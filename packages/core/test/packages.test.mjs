@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { pnpm } from './helpers.mjs';
 
 const packages = join(fileURLToPath(import.meta.url), '..', '..', '..');
 const REPOSITORY = 'https://github.com/portlease/portlease';
@@ -20,7 +21,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 function packAndUnpack(dir) {
   const out = mkdtempSync(join(work, 'p-'));
   const [packed] = JSON.parse(
-    `[${execFileSync('pnpm', ['pack', '--pack-destination', out, '--json'], { cwd: dir, encoding: 'utf8' })}]`,
+    `[${pnpm(['pack', '--pack-destination', out, '--json'], { cwd: dir, encoding: 'utf8' })}]`,
   );
   execFileSync('tar', ['xzf', packed.filename, '-C', out]);
   return join(out, 'package');

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { invalidOption } from 'portlease';
 import type { TestProject } from 'vitest/node';
 import { checkOptions, type PortleaseVitestOptions, stickyNames } from './options.js';
-import './provided.js';
+import type {} from './provided.js';
 import { leaseRunPorts } from './run-ports.js';
 
 /** Names from `PORTLEASE_PORTS` (`api,web`), for runs configured by environment. */

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Plugin } from 'vitest/config';
 import type { VitestPluginContext } from 'vitest/node';
 import { checkOptions, type PortleaseVitestOptions, toProvided } from './options.js';
-import './provided.js';
+import type {} from './provided.js';
 import { leaseRunPorts, type RunPorts } from './run-ports.js';
 
 export type { PortleaseVitestOptions } from './options.js';
