@@ -4,8 +4,15 @@ import { library } from '../../tsup.base.js';
 export default defineConfig([
   {
     ...library,
-    entry: { index: 'src/index.ts', supervisor: 'src/server/supervisor.ts', 'get-port': 'src/get-port/get-port.ts' },
-    dts: { entry: { index: 'src/index.ts', 'get-port': 'src/get-port/get-port.ts' } },
+    entry: {
+      index: 'src/index.ts',
+      adapter: 'src/adapter.ts',
+      supervisor: 'src/server/supervisor.ts',
+      'get-port': 'src/get-port/get-port.ts',
+    },
+    dts: {
+      entry: { index: 'src/index.ts', adapter: 'src/adapter.ts', 'get-port': 'src/get-port/get-port.ts' },
+    },
   },
   {
     ...library,

@@ -13,7 +13,7 @@ test('environment: a sticky name that is not among names, a stickyScope of the w
   for (const [portlease, message] of [
     [
       { names: ['api'], sticky: ['apj'] },
-      /testEnvironmentOptions\.portlease\.sticky lists "apj", which is not a name here \("api"\)/,
+      /testEnvironmentOptions\.portlease\.sticky lists "apj", which is not one of the names \("api"\)/,
     ],
     [
       { names: ['api'], sticky: true, stickyScope: 5 },
@@ -44,7 +44,7 @@ test('global setup helpers: sticky naming neither a port nor a server, wrong typ
   const lockDir = tempDir();
   await assert.rejects(leaseGlobalPorts({ names: ['db'], sticky: ['web'], lockDir }), {
     code: 'INVALID_OPTIONS',
-    message: /the global setup options\.sticky lists "web", which is not a name here \("db"\)/,
+    message: /the global setup options\.sticky lists "web", which is not one of the names \("db"\)/,
   });
   await assert.rejects(leaseGlobalPorts({ names: ['db'], sticky: [3], lockDir }), {
     code: 'INVALID_OPTIONS',

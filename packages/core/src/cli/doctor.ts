@@ -1,12 +1,13 @@
 import { accessSync, constants, lstatSync } from 'node:fs';
 import type { PortleaseError } from '../errors.js';
-import { parseRange, resolveOptions } from '../options/resolve.js';
+import { resolveOptions } from '../options/resolve.js';
+import { parseRange } from '../options/schema.js';
 import { chooseDefaultLockDir, filesystemOf } from '../platform/default-lock-dir.js';
 import { ephemeralRange, reservedPorts, UNSAFE_PORTS } from '../platform/ports.js';
-import { platformReport } from '../platform/report.js';
 import { ensureLockDir } from '../store/lock-dir.js';
 import { has, lockDirOption, parseCommand, text } from './args.js';
 import { DOCTOR_HELP } from './help.js';
+import { platformReport } from './platform-report.js';
 
 /**
  * `portlease doctor [--json]`: the lock directory and its safety checks, the ephemeral range, the

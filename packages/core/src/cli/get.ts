@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fdExhaustion, PortleaseError } from '../errors.js';
-import { leasePorts } from '../lease/allocator.js';
 import { invalidOption } from '../options/errors.js';
 import { decimal, has, LEASE_OPTIONS, leaseOptions, type Parsed, parseCommand, text } from './args.js';
 import { GET_HELP } from './help.js';
+import { leaseForCli } from './lease.js';
 import { envName, portPlan } from './port-plan.js';
 import { ancestors, callingShell, isSameProcessAlive, startTime } from './procs.js';
 
@@ -171,7 +171,7 @@ export async function hold(args: string[]): Promise<number> {
   try {
     const parsed = parseCommand(rest, GET_OPTIONS);
     const { count, options } = portPlan(parsed);
-    const leases = await leasePorts(count, {
+    const leases = await leaseForCli(count, {
       ...leaseOptions(parsed, `portlease get (held for pid ${holdPid})`),
       ...options,
     });

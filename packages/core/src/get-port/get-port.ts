@@ -5,8 +5,9 @@ import { networkInterfaces } from 'node:os';
 import { basename } from 'node:path';
 import { leasePort } from '../lease/allocator.js';
 import type { PortLease } from '../lease/lease.js';
-import { DEFAULT_HOSTS, type LeaseOptions } from '../options/resolve.js';
+import type { LeaseOptions } from '../options/resolve.js';
 import { platformFacts } from '../platform/facts.js';
+import { ALL_HOSTS } from '../platform/probe-hosts.js';
 import { excludedPorts, portSequence, preferredPort } from './args.js';
 
 export { portNumbers } from './args.js';
@@ -71,7 +72,7 @@ function ownerLabel(): string {
  */
 function localHosts(): string[] | undefined {
   if (platformFacts().os === 'linux') return undefined;
-  const hosts = new Set(DEFAULT_HOSTS);
+  const hosts = new Set(ALL_HOSTS);
   for (const addresses of Object.values(networkInterfaces())) {
     for (const { address } of addresses ?? []) hosts.add(address);
   }

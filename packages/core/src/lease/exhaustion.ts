@@ -2,6 +2,9 @@ import { PortleaseError } from '../errors.js';
 import type { ResolvedOptions } from '../options/resolve.js';
 import { readRecord } from '../store/record.js';
 
+/** How the messages name the range's option; the CLI says `--range` instead (cli/lease.ts). */
+export const RANGE_OPTION = 'the range option';
+
 /** What holds a port: a live owner's record, or an entry portlease cannot judge or remove. */
 export type Holder = { record: string } | { note: string };
 
@@ -30,7 +33,7 @@ export function impossibleCount(options: ResolvedOptions, count: number, usable:
       : `${count} ports were asked of range ${min}-${max}, which holds ${usable === size ? size : `${size}, ${usable} of them not excluded`}: no lease can satisfy that.`;
   return new PortleaseError(
     'RANGE_EXHAUSTED',
-    `${why} Widen the range (the range option or PORTLEASE_RANGE) or ask for fewer ports.`,
+    `${why} Widen the range (${RANGE_OPTION} or PORTLEASE_RANGE) or ask for fewer ports.`,
     { details: { range: [min, max], asked: count, usable } },
   );
 }
@@ -52,8 +55,7 @@ function met(seen: Encounters): { parts: string[]; holders: string[]; busy: stri
   return { parts, holders, busy };
 }
 
-const FIX =
-  'Widen the range (the range option or PORTLEASE_RANGE), release leases you no longer need, or see who holds what with `npx portlease list`';
+const FIX = `Widen the range (${RANGE_OPTION} or PORTLEASE_RANGE), release leases you no longer need, or see who holds what with \`npx portlease list\``;
 
 /** No free port was left for lease `taken + 1` of `wanted`. */
 export function exhausted(

@@ -125,7 +125,7 @@ export async function collectGarbage(options?: InspectOptions): Promise<GcResult
   const paths = ensureLockDir(lockDirOf(options, 'collectGarbage'));
   const result: GcResult = {
     stale: 0,
-    staged: await sweepStaging(paths),
+    staged: await sweepStaging(paths, isOwnerAlive),
     empty: 0,
     memos: sweepMemos(paths, MEMO_MAX_AGE_MS),
     unknown: [],

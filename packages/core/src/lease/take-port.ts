@@ -3,13 +3,13 @@ import { PortleaseError } from '../errors.js';
 import type { ResolvedOptions } from '../options/resolve.js';
 import { findListener } from '../platform/probe.js';
 import { isOwnerAlive } from '../realm/liveness.js';
+import { removeOrDefer } from '../realm/owner.js';
 import {
   portDirOf,
   publish,
   readPortDir,
   removeEntry,
   removeIfEmpty,
-  removeOwnRecord,
   stageRecord,
   unpublish,
 } from '../store/entries.js';
@@ -17,7 +17,7 @@ import { type LockPaths, lockDirError } from '../store/lock-dir.js';
 import { createRecord, newToken, ownerIdOfToken } from '../store/record.js';
 import type { Candidates } from './candidates.js';
 import type { Encounters } from './exhaustion.js';
-import { PortLease } from './lease.js';
+import { HeldLease, type PortLease } from './lease.js';
 
 /** State of one leasePort / leasePorts call. */
 export interface Session extends Encounters {
@@ -31,20 +31,25 @@ export interface Session extends Encounters {
   mine: Set<number>;
 }
 
+/** What one lease's record says: its owner label and its sticky name, if any. */
+export interface AttemptLabel {
+  owner: string;
+  sticky: string | undefined;
+}
+
 /** A record staged for one lease, tried on port after port until one is won. */
 export class Attempt {
   readonly token: string;
+  readonly owner: string;
   readonly sticky: string | undefined;
   /** The staged directory, until it is published (then it is the lease's) or discarded. */
   staged: string | undefined;
 
-  constructor(session: Session, sticky?: string) {
-    this.token = newToken(session.ownerId);
-    this.sticky = sticky;
-    const body = JSON.stringify(createRecord(session.options.owner, session.ownerId, this.token, sticky));
-    const { staged, paths } = stageRecord(session.options.lockDir, session.paths, this.token, body);
+  constructor(token: string, label: AttemptLabel, staged: string) {
+    this.token = token;
+    this.owner = label.owner;
+    this.sticky = label.sticky;
     this.staged = staged;
-    session.paths = paths;
   }
 
   /** Removes the staged record if it was never handed out. */
@@ -57,6 +62,19 @@ export class Attempt {
     }
     this.staged = undefined;
   }
+}
+
+/**
+ * Stages the record of one lease (written in full, not yet published) and returns its attempt. The
+ * lock directory is verified again, and recreated once, if its scope vanished: the session's paths are
+ * updated then.
+ */
+export function stageAttempt(session: Session, label: AttemptLabel): Attempt {
+  const token = newToken(session.ownerId);
+  const body = JSON.stringify(createRecord(label.owner, session.ownerId, token, label.sticky));
+  const { staged, paths } = stageRecord(session.options.lockDir, session.paths, token, body);
+  session.paths = paths;
+  return new Attempt(token, label, staged);
 }
 
 export function aborted(signal: AbortSignal): PortleaseError {
@@ -147,7 +165,7 @@ export async function takePort(
   if (listener === undefined) {
     attempt.staged = undefined;
     session.mine.add(port);
-    return new PortLease(port, options.owner, attempt.token, portDir, session.ownerId, root, attempt.sticky);
+    return new HeldLease(port, attempt.owner, attempt.token, portDir, session.ownerId, root, attempt.sticky);
   }
   // Someone outside portlease listens there: take our record back for the next port.
   session.busy.set(port, listener);
@@ -161,13 +179,13 @@ export async function takePort(
 
 /**
  * Removes a record this call published but will not hand out, after `failure`; returns `failure`, the
- * error to report. A removal the lock directory refuses is deferred by removeOwnRecord, retried before
+ * error to report. A removal the lock directory refuses is deferred by removeOrDefer, retried before
  * the next allocation and at exit.
  */
 function giveBack(attempt: Attempt, portDir: string, root: string, failure: unknown): unknown {
   attempt.staged = undefined;
   try {
-    removeOwnRecord(portDir, attempt.token, root);
+    removeOrDefer(portDir, attempt.token, root);
   } catch {
     // Deferred; the first failure is the one to report.
   }
