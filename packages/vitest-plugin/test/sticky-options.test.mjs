@@ -13,7 +13,7 @@ test('portlease(): sticky and stickyScope of the wrong type or naming no port', 
   const cases = [
     [
       { ports: ['api'], sticky: 'api' },
-      /portlease\(\) options\.sticky must be true, false or an array of port names/,
+      /portlease\(\) options\.sticky must be true, false or an array of names/,
     ],
     [{ ports: ['api'], sticky: [''] }, /portlease\(\) options\.sticky must be true, false or an array/],
     [
@@ -62,7 +62,7 @@ test('leasePort({ sticky: 3 }) fails the test and names the option', { timeout: 
   assert.notEqual(run.code, 0, describeRun(run));
   assert.match(
     run.output,
-    /\[INVALID_OPTIONS\] leasePort\(\) options\.sticky must be a name such as 'web'[^\n]*got 3/,
+    /\[INVALID_OPTIONS\] leasePort\(\) options\.sticky must be a sticky name [^\n]*got 3/,
     describeRun(run),
   );
   assert.deepEqual(await leftovers(env.lockDir), []);

@@ -278,7 +278,7 @@ function checkAdapterSticky(value: unknown, path: string, form: StickyForm): voi
   if (Array.isArray(value) && value.every((name) => typeof name === 'string' && name !== '')) return;
   throw invalidOption(
     path,
-    `must be true, false or an array of port names such as ['web'], got ${shown(value)}.`,
+    `must be true, false or an array of names of its ports such as ['web'], got ${shown(value)}.`,
   );
 }
 
