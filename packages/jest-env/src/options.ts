@@ -13,14 +13,14 @@ export const MAX_COUNT = 100;
 
 /**
  * What to lease: how many ports, which names, and with which lease options. Shared by the per-file
- * options and the global ones.
+ * options and the global ones. `hosts` and `stickyScope` are core's ({@link LeaseOptions}).
  *
  * @example
  * ```js
  * { count: 3, names: ['api', 'web'], range: [20000, 29999] } // api, web and one unnamed port
  * ```
  */
-export interface PortleaseLeaseOptions {
+export interface PortleaseLeaseOptions extends Pick<LeaseOptions, 'hosts' | 'stickyScope'> {
   /**
    * How many ports to lease. Default: one per name if `names` is given, else 1 for a test file and 0
    * for global setup. `0` leases none. With `names`, at least `names.length`.
@@ -34,8 +34,6 @@ export interface PortleaseLeaseOptions {
   lockDir?: string;
   /** Ports never to hand out. */
   exclude?: readonly number[];
-  /** Addresses probed before a port is handed out. Default: portlease's (`::` on Linux, else every wildcard and loopback). */
-  hosts?: readonly string[];
   /** Label of the lease records (`npx portlease list`). Default: `jest <test file> [worker <id>]`. */
   owner?: string;
   /**
@@ -45,12 +43,6 @@ export interface PortleaseLeaseOptions {
    * run at once and each has its own `api`); global setup's under the name itself. Default `false`.
    */
   sticky?: boolean | readonly string[];
-  /**
-   * What project the sticky names belong to. Default: `PORTLEASE_STICKY_SCOPE`, else the nearest
-   * directory at or above the working directory holding a `package.json` (else `.git`, else the
-   * directory itself).
-   */
-  stickyScope?: string;
 }
 
 /**

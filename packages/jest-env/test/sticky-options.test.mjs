@@ -23,6 +23,11 @@ test('environment: a sticky name that is not among names, a stickyScope of the w
       { names: ['api'], sticky: 'api' },
       /testEnvironmentOptions\.portlease\.sticky must be true, false or an array of names/,
     ],
+    // The same message core as leasePort({ exclude: '80' }): one schema for every surface.
+    [
+      { names: ['api'], exclude: '80' },
+      /testEnvironmentOptions\.portlease\.exclude must be an array of port numbers such as \[3000, 8080\], got "80"\./,
+    ],
   ]) {
     const lockDir = tempDir();
     const run = await runJest(30, 'options', {

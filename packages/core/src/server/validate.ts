@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { assertKnownKeys, invalidOption } from '../options/errors.js';
-import { at } from '../options/schema.js';
+import { at, shown } from '../options/schema.js';
 import type { StartServerOptions } from './types.js';
 
 /** Every option startServer takes; adapters that pass server options through check against it too. */
@@ -23,12 +23,8 @@ const KNOWN = START_SERVER_OPTION_KEYS;
 /** Node clamps timers above 2^31-1 ms to 1 ms; stop() adds a second of grace to stopTimeout. */
 export const MAX_STOP_TIMEOUT = 2 ** 31 - 1 - 1000;
 
-const what = (value: unknown): string =>
-  value === null
-    ? 'null'
-    : Array.isArray(value)
-      ? `an array (${JSON.stringify(value)})`
-      : `${typeof value} ${JSON.stringify(value) ?? ''}`.trim();
+/** A value as every option message shows it (schema.ts): `"5s"`, `[1]`, `null`. */
+const what = shown;
 
 const isStringArray = (value: unknown, nonEmpty: boolean): value is string[] =>
   Array.isArray(value) &&
