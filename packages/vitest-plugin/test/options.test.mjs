@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { leasePort } from 'portlease';
 import { describeRun, leftovers, makeProject, runVitest, testEnv } from './helpers.mjs';
 
-const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const literal = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** What leasePort says of `options` after the option's name. */
 async function apiMessageCore(options, key) {
   const error = await leasePort(options).catch((e) => e);
@@ -18,7 +18,7 @@ const cases = {
   'plugin-typo': /\[INVALID_OPTIONS\] portlease\(\) options has no option "prots" \(did you mean "ports"\?\)/,
   // The same message core as leasePort({ exclude: '3000' }) (one schema, core/src/options/schema.ts).
   'plugin-type': new RegExp(
-    `\\[INVALID_OPTIONS\\] portlease\\(\\) options\\.exclude ${escape(await apiMessageCore({ exclude: '3000' }, 'exclude'))}`,
+    `\\[INVALID_OPTIONS\\] portlease\\(\\) options\\.exclude ${literal(await apiMessageCore({ exclude: '3000' }, 'exclude'))}`,
   ),
   'plugin-range': /\[INVALID_OPTIONS\] portlease\(\) options\.range \[\d+, \d+\] has min above max/,
   'provide-typo':
