@@ -17,6 +17,7 @@ import {
   unpublish,
 } from './store/entries.js';
 import { type LockPaths, lockDirError } from './store/lock-dir.js';
+import { trimMemos } from './store/memos.js';
 import { createRecord, newToken, ownerIdOfToken } from './store/record.js';
 
 /** State of one leasePort / leasePorts call. */
@@ -42,9 +43,16 @@ export class Attempt {
     this.token = newToken(session.ownerId);
     this.sticky = sticky;
     const body = JSON.stringify(createRecord(session.options.owner, session.ownerId, this.token, sticky));
-    const { staged, paths } = stageRecord(session.options.lockDir, session.paths, this.token, body);
-    this.staged = staged;
-    session.paths = paths;
+    let staged: ReturnType<typeof stageRecord>;
+    try {
+      staged = stageRecord(session.options.lockDir, session.paths, this.token, body);
+    } catch (error) {
+      // A full filesystem: memos are only preferences, so they give way to the lease (once).
+      if (!(error instanceof PortleaseError && noSpace(error) && trimMemos(session.paths) > 0)) throw error;
+      staged = stageRecord(session.options.lockDir, session.paths, this.token, body);
+    }
+    this.staged = staged.staged;
+    session.paths = staged.paths;
   }
 
   /** Removes the staged record if it was never handed out. */
@@ -57,6 +65,10 @@ export class Attempt {
     }
     this.staged = undefined;
   }
+}
+
+function noSpace(error: PortleaseError): boolean {
+  return error.code === 'LOCK_DIR_UNWRITABLE' && ['ENOSPC', 'EDQUOT'].includes(String(error.details.errno));
 }
 
 export function aborted(signal: AbortSignal): PortleaseError {

@@ -82,7 +82,19 @@ function leasePair(range, envA, envB, setup) {
     String,
   );
   const [cmd, args] = setup
-    ? ['unshare', ['-m', '--propagation', 'private', 'sh', '-c', `${setup} && exec "$0" "$@"`, process.execPath, ...script]]
+    ? [
+        'unshare',
+        [
+          '-m',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          `${setup} && exec "$0" "$@"`,
+          process.execPath,
+          ...script,
+        ],
+      ]
     : [process.execPath, script];
   const result = spawnSync(cmd, args, { env, encoding: 'utf8', timeout: 120_000 });
   assert.equal(result.status, 0, result.stderr);

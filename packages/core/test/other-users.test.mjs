@@ -23,7 +23,9 @@ function runtimeDirOfNobody() {
 
 /** Leases one port of `range` with the default lock directory, as `nobody` when `asNobody`. */
 function leaseAs(asNobody, range, env) {
-  const build = asNobody ? readableBuild(tempLockDir()) : { node: process.execPath, index: join(dist, 'index.js') };
+  const build = asNobody
+    ? readableBuild(tempLockDir())
+    : { node: process.execPath, index: join(dist, 'index.js') };
   const script = `import(${JSON.stringify(build.index)}).then((m) => m.leasePort({ range: [${range[0]}, ${range[1]}] }).then(
     (l) => { console.log(JSON.stringify({ port: l.port, dir: m.defaultLockDir() })); l.releaseSync(); },
     (e) => console.log(JSON.stringify({ code: e.code, message: e.message }))))`;
@@ -40,7 +42,9 @@ function leaseAs(asNobody, range, env) {
   return JSON.parse(result.stdout.trim());
 }
 
-test('root with an inherited XDG_RUNTIME_DIR creates nothing there, and that user still leases', { skip }, async () => {
+test('root with an inherited XDG_RUNTIME_DIR creates nothing there, and that user still leases', {
+  skip,
+}, async () => {
   const range = await reserveRange(2);
   const runtime = runtimeDirOfNobody();
   const asRoot = leaseAs(false, range, { XDG_RUNTIME_DIR: runtime });
@@ -50,7 +54,9 @@ test('root with an inherited XDG_RUNTIME_DIR creates nothing there, and that use
   assert.equal(asUser.code, undefined, `nobody was locked out: ${asUser.message}`);
 });
 
-test("root with an inherited XDG_RUNTIME_DIR is never told to remove that user's directory, and leases", { skip }, async () => {
+test("root with an inherited XDG_RUNTIME_DIR is never told to remove that user's directory, and leases", {
+  skip,
+}, async () => {
   const range = await reserveRange(2);
   const runtime = runtimeDirOfNobody();
   const theirs = join(runtime, 'portlease');
@@ -62,7 +68,7 @@ test("root with an inherited XDG_RUNTIME_DIR is never told to remove that user's
   assert.equal(lstatSync(theirs).uid, NOBODY);
 });
 
-test("a lock directory owned by another uid is refused without a removal command", { skip }, async () => {
+test('a lock directory owned by another uid is refused without a removal command', { skip }, async () => {
   const range = await reserveRange(2);
   const lockDir = tempLockDir();
   spawnSync('chown', [`${NOBODY}`, lockDir]);
@@ -73,7 +79,9 @@ test("a lock directory owned by another uid is refused without a removal command
   assert.doesNotMatch(answer.message, /\brm\b/);
 });
 
-test("doctor warns when another user's lock directory exists on the host: users are not coordinated", { skip }, async () => {
+test("doctor warns when another user's lock directory exists on the host: users are not coordinated", {
+  skip,
+}, async () => {
   const range = await reserveRange(2);
   // nobody leases once with the default directory, so /dev/shm/portlease-65534 (or /tmp's) exists.
   const asUser = leaseAs(true, range, { XDG_RUNTIME_DIR: '' });
