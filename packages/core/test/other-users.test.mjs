@@ -68,14 +68,31 @@ test("root with an inherited XDG_RUNTIME_DIR is never told to remove that user's
   assert.equal(lstatSync(theirs).uid, NOBODY);
 });
 
-test('a lock directory owned by another uid is refused without a removal command', { skip }, async () => {
+test('the default lock directory found owned by another uid is refused without a removal command', {
+  skip,
+}, async () => {
   const range = await reserveRange(2);
-  const lockDir = tempLockDir();
-  spawnSync('chown', [`${NOBODY}`, lockDir]);
-  const script = `import(${JSON.stringify(join(dist, 'index.js'))}).then((m) => m.leasePort({ lockDir: ${JSON.stringify(lockDir)}, range: [${range[0]}, ${range[1]}] })).catch((e) => console.log(JSON.stringify({ code: e.code, message: e.message })))`;
-  const run = await runNode(['-e', script]);
-  const answer = JSON.parse(run.stdout.trim());
+  const dir = '/dev/shm/portlease-0';
+  const setup = `mount -t tmpfs tmpfs /dev/shm && mkdir -m 700 ${dir} && chown ${NOBODY} ${dir}`;
+  const script = `import(${JSON.stringify(join(dist, 'index.js'))}).then((m) => m.leasePort({ range: [${range[0]}, ${range[1]}] })).catch((e) => console.log(JSON.stringify({ code: e.code, message: e.message })))`;
+  const run = spawnSync(
+    'unshare',
+    [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      `${setup} && exec "$0" "$@"`,
+      process.execPath,
+      '-e',
+      script,
+    ],
+    { encoding: 'utf8', env: { ...process.env, PORTLEASE_DIR: '' } },
+  );
+  const answer = JSON.parse(run.stdout.trim() || '{}');
   assert.equal(answer.code, 'LOCK_DIR_UNSAFE', run.stdout + run.stderr);
+  assert.match(answer.message, new RegExp(`${dir} is owned by uid ${NOBODY}`));
   assert.doesNotMatch(answer.message, /\brm\b/);
 });
 
