@@ -4,8 +4,8 @@ import { library } from '../../tsup.base.js';
 export default defineConfig([
   {
     ...library,
-    entry: { index: 'src/index.ts', supervisor: 'src/server/supervisor.ts', 'get-port': 'src/get-port.ts' },
-    dts: { entry: { index: 'src/index.ts', 'get-port': 'src/get-port.ts' } },
+    entry: { index: 'src/index.ts', supervisor: 'src/server/supervisor.ts', 'get-port': 'src/get-port/get-port.ts' },
+    dts: { entry: { index: 'src/index.ts', 'get-port': 'src/get-port/get-port.ts' } },
   },
   {
     ...library,

@@ -1,11 +1,23 @@
-export { leasePort, leasePorts } from './allocator.js';
-export { defaultLockDir } from './default-lock-dir.js';
 export { PortleaseError, type PortleaseErrorCode } from './errors.js';
-export { collectGarbage, type GcResult, type InspectOptions, type LeaseInfo, listLeases } from './inspect.js';
-export { PortLease } from './lease.js';
-export { assertKnownKeys, invalidOption } from './option-errors.js';
-export { checkLeaseFields, DEFAULT_HOSTS, type LeaseOptions, parseRange, validateRange } from './options.js';
-export { defaultRange, type EphemeralRange, ephemeralRange, UNSAFE_PORTS } from './ports.js';
+export { leasePort, leasePorts } from './lease/allocator.js';
+export {
+  collectGarbage,
+  type GcResult,
+  type InspectOptions,
+  type LeaseInfo,
+  listLeases,
+} from './lease/inspect.js';
+export { PortLease } from './lease/lease.js';
+export { assertKnownKeys, invalidOption } from './options/errors.js';
+export {
+  checkLeaseFields,
+  DEFAULT_HOSTS,
+  type LeaseOptions,
+  parseRange,
+  validateRange,
+} from './options/resolve.js';
+export { defaultLockDir } from './platform/default-lock-dir.js';
+export { defaultRange, type EphemeralRange, ephemeralRange, UNSAFE_PORTS } from './platform/ports.js';
 export {
   type RunningServer,
   type StartServerOptions,

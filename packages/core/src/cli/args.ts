@@ -1,7 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { PortleaseError } from '../errors.js';
-import { closest, invalidOption } from '../option-errors.js';
-import { type LeaseOptions, parseRange } from '../options.js';
+import { closest, invalidOption } from '../options/errors.js';
+import { type LeaseOptions, parseRange } from '../options/resolve.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

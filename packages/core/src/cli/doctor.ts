@@ -1,9 +1,9 @@
 import { accessSync, constants, lstatSync } from 'node:fs';
-import { chooseDefaultLockDir, filesystemOf } from '../default-lock-dir.js';
 import type { PortleaseError } from '../errors.js';
-import { parseRange, resolveOptions } from '../options.js';
+import { parseRange, resolveOptions } from '../options/resolve.js';
+import { chooseDefaultLockDir, filesystemOf } from '../platform/default-lock-dir.js';
+import { ephemeralRange, reservedPorts, UNSAFE_PORTS } from '../platform/ports.js';
 import { platformReport } from '../platform/report.js';
-import { ephemeralRange, reservedPorts, UNSAFE_PORTS } from '../ports.js';
 import { ensureLockDir } from '../store/lock-dir.js';
 import { otherUsersLockDirs } from '../store/other-users.js';
 import { has, lockDirOption, parseCommand, text } from './args.js';

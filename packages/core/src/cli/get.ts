@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { leasePorts } from '../allocator.js';
 import { fdExhaustion, PortleaseError } from '../errors.js';
-import { invalidOption } from '../option-errors.js';
+import { leasePorts } from '../lease/allocator.js';
+import { invalidOption } from '../options/errors.js';
 import { decimal, has, LEASE_OPTIONS, leaseOptions, type Parsed, parseCommand, text } from './args.js';
 import { GET_HELP } from './help.js';
 import { envName, portPlan } from './port-plan.js';

@@ -1,4 +1,4 @@
-import { collectGarbage, listLeases } from '../inspect.js';
+import { collectGarbage, listLeases } from '../lease/inspect.js';
 import { has, lockDirOption, type Parsed, parseCommand } from './args.js';
 import { GC_HELP, LIST_HELP } from './help.js';
 import { printable } from './printable.js';

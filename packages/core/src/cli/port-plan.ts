@@ -1,5 +1,5 @@
-import { invalidOption } from '../option-errors.js';
-import type { LeaseOptions } from '../options.js';
+import { invalidOption } from '../options/errors.js';
+import type { LeaseOptions } from '../options/resolve.js';
 import { has, type Parsed, text, usageError } from './args.js';
 
 /**

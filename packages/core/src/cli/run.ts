@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { leasePorts } from '../allocator.js';
+import { leasePorts } from '../lease/allocator.js';
 import { LEASE_OPTIONS, leaseOptions, parseCommand, usageError } from './args.js';
 import { RUN_HELP } from './help.js';
 import { envName, portPlan } from './port-plan.js';

@@ -1,7 +1,7 @@
-import { type EphemeralRange, ephemeralRange } from '../ports.js';
+import { ownerSocketDir } from '../realm/owner-sockets.js';
 import { osExcludedPorts } from './excluded-ports.js';
 import { platformFacts } from './facts.js';
-import { ownerSocketDir } from './owner-sockets.js';
+import { type EphemeralRange, ephemeralRange } from './ports.js';
 import { defaultProbeHosts, probeHostsReason } from './probe-hosts.js';
 
 /** What the core decided from the platform and where each value came from, for `portlease doctor`. */

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { assertKnownKeys, invalidOption } from '../option-errors.js';
+import { assertKnownKeys, invalidOption } from '../options/errors.js';
 import type { StartServerOptions } from './types.js';
 
 /** Every option startServer takes; adapters that pass server options through check against it too. */

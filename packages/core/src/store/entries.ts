@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasErrno } from '../errors.js';
-import { deferRemoval } from '../owner.js';
+import { deferRemoval } from '../realm/owner.js';
 import { ensureLockDir, forgetLockDir, type LockPaths, lockDirError } from './lock-dir.js';
 
 /*

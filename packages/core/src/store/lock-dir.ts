@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defaultLockDir } from '../default-lock-dir.js';
 import { fdExhaustion, hasErrno, PortleaseError } from '../errors.js';
+import { defaultLockDir } from '../platform/default-lock-dir.js';
 
 /** Where the leases of one network namespace live inside a lock directory. */
 export interface LockPaths {
@@ -18,7 +18,7 @@ export const UID: number | null = typeof process.getuid === 'function' ? process
 
 const UNWRITABLE = ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'];
 
-export { defaultLockDir } from '../default-lock-dir.js';
+export { defaultLockDir } from '../platform/default-lock-dir.js';
 
 /**
  * Names the network namespace, since ports (and Linux abstract sockets) belong to one: two containers

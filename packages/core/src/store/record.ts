@@ -3,7 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { fdExhaustion } from '../errors.js';
-import { OWNER_ID_PATTERN } from '../liveness.js';
+import { OWNER_ID_PATTERN } from '../realm/liveness.js';
 import { UID } from './lock-dir.js';
 
 /**

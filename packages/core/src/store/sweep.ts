@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { isOwnerAlive } from '../liveness.js';
+import { isOwnerAlive } from '../realm/liveness.js';
 import { readNames, removeEntry } from './entries.js';
 import type { LockPaths } from './lock-dir.js';
 import { ownerIdOfToken } from './record.js';

@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, statfsSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { platformFacts } from './platform/facts.js';
+import { platformFacts } from './facts.js';
 
 /** statfs(2) `f_type` magic numbers of the filesystems worth naming (linux/magic.h). */
 const FILESYSTEMS: ReadonlyMap<number, { name: string; memory: boolean }> = new Map([

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
-import { fdExhaustion, hasErrno } from './errors.js';
-import { type OracleKind, platformFacts } from './platform/facts.js';
+import { fdExhaustion, hasErrno } from '../errors.js';
+import { type OracleKind, platformFacts } from '../platform/facts.js';
 import {
   confirmDeadAndClean,
   ensureOwnerSocketDir,
   ownerSocketDirTrusted,
   ownerSocketPath,
   sweepOwnerSocketsOnce,
-} from './platform/owner-sockets.js';
+} from './owner-sockets.js';
 
 /**
  * Liveness without pids or clocks: every owner listens on a local socket named after its id. The

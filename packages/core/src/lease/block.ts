@@ -1,6 +1,6 @@
+import { retainOwner } from '../realm/owner.js';
 import { noFreeRun } from './exhaustion.js';
 import type { PortLease } from './lease.js';
-import { retainOwner } from './owner.js';
 import { rememberSticky, type StickyChoice } from './sticky.js';
 import { Attempt, aborted, type Session, takePort } from './take-port.js';
 

@@ -1,5 +1,5 @@
-import { invalidOption } from './option-errors.js';
-import { projectOf, STICKY_NAME } from './sticky.js';
+import { projectOf, STICKY_NAME } from '../lease/sticky.js';
+import { invalidOption } from './errors.js';
 
 /** What one leasePort / leasePorts call asks for beyond "free ports": stickiness and contiguity. */
 export interface LeaseShape {

@@ -1,6 +1,6 @@
-import { PortleaseError } from './errors.js';
-import type { ResolvedOptions } from './options.js';
-import { readRecord } from './store/record.js';
+import { PortleaseError } from '../errors.js';
+import type { ResolvedOptions } from '../options/resolve.js';
+import { readRecord } from '../store/record.js';
 
 /** What holds a port: a live owner's record, or an entry portlease cannot judge or remove. */
 export type Holder = { record: string } | { note: string };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { readOsEphemeralRange } from './platform/ephemeral-sources.js';
-import { platformFacts } from './platform/facts.js';
+import { readOsEphemeralRange } from './ephemeral-sources.js';
+import { platformFacts } from './facts.js';
 
 /**
  * Ports browsers refuse to connect to: Chromium's restricted list plus the Fetch standard's 4190 and

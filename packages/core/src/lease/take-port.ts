@@ -1,11 +1,8 @@
 import { join } from 'node:path';
-import type { Candidates } from './candidates.js';
-import { PortleaseError } from './errors.js';
-import type { Encounters } from './exhaustion.js';
-import { PortLease } from './lease.js';
-import { isOwnerAlive } from './liveness.js';
-import type { ResolvedOptions } from './options.js';
-import { findListener } from './probe.js';
+import { PortleaseError } from '../errors.js';
+import type { ResolvedOptions } from '../options/resolve.js';
+import { findListener } from '../platform/probe.js';
+import { isOwnerAlive } from '../realm/liveness.js';
 import {
   portDirOf,
   publish,
@@ -15,10 +12,13 @@ import {
   removeOwnRecord,
   stageRecord,
   unpublish,
-} from './store/entries.js';
-import { type LockPaths, lockDirError } from './store/lock-dir.js';
-import { trimMemos } from './store/memos.js';
-import { createRecord, newToken, ownerIdOfToken } from './store/record.js';
+} from '../store/entries.js';
+import { type LockPaths, lockDirError } from '../store/lock-dir.js';
+import { trimMemos } from '../store/memos.js';
+import { createRecord, newToken, ownerIdOfToken } from '../store/record.js';
+import type { Candidates } from './candidates.js';
+import type { Encounters } from './exhaustion.js';
+import { PortLease } from './lease.js';
 
 /** State of one leasePort / leasePorts call. */
 export interface Session extends Encounters {

@@ -1,5 +1,5 @@
-import { onProcessExit, releaseOwner } from './owner.js';
-import { removeOwnRecord } from './store/entries.js';
+import { onProcessExit, releaseOwner } from '../realm/owner.js';
+import { removeOwnRecord } from '../store/entries.js';
 
 /**
  * A port held for this process (or worker thread) until {@link PortLease.release} is called or the

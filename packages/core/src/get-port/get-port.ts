@@ -3,13 +3,13 @@
 import { createServer, type ListenOptions } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { basename } from 'node:path';
-import { leasePort } from './allocator.js';
-import { excludedPorts, portSequence, preferredPort } from './get-port-args.js';
-import type { PortLease } from './lease.js';
-import { DEFAULT_HOSTS, type LeaseOptions } from './options.js';
-import { platformFacts } from './platform/facts.js';
+import { leasePort } from '../lease/allocator.js';
+import type { PortLease } from '../lease/lease.js';
+import { DEFAULT_HOSTS, type LeaseOptions } from '../options/resolve.js';
+import { platformFacts } from '../platform/facts.js';
+import { excludedPorts, portSequence, preferredPort } from './args.js';
 
-export { portNumbers } from './get-port-args.js';
+export { portNumbers } from './args.js';
 
 /**
  * Options of {@link getPort}: get-port 7's, with the same types. The listen options are accepted as

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
-import { fdExhaustion } from './errors.js';
-import { osExcludedPorts } from './platform/excluded-ports.js';
+import { fdExhaustion } from '../errors.js';
+import { osExcludedPorts } from './excluded-ports.js';
 
 /** Errors that mean "this address family or address does not exist here", not "port in use". */
 const ABSENT = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL', 'ENOTSUP', 'EPROTONOSUPPORT']);

@@ -1,14 +1,14 @@
+import { fdExhaustion, PortleaseError } from '../errors.js';
+import { type LeaseShape, resolveShape } from '../options/lease-shape.js';
+import { type LeaseOptions, resolveOptions } from '../options/resolve.js';
+import { acquireOwner, releaseOwner, retainOwner, retryDeferred } from '../realm/owner.js';
+import { ensureLockDir } from '../store/lock-dir.js';
+import { sweepStagingOnce } from '../store/sweep.js';
 import { leaseBlock } from './block.js';
 import { Candidates } from './candidates.js';
-import { fdExhaustion, PortleaseError } from './errors.js';
 import { exhausted, impossibleCount, usablePorts } from './exhaustion.js';
 import type { PortLease } from './lease.js';
-import { type LeaseShape, resolveShape } from './lease-shape.js';
-import { type LeaseOptions, resolveOptions } from './options.js';
-import { acquireOwner, releaseOwner, retainOwner, retryDeferred } from './owner.js';
 import { chooseSticky, rememberSticky, type StickyChoice, stickyKey } from './sticky.js';
-import { ensureLockDir } from './store/lock-dir.js';
-import { sweepStagingOnce } from './store/sweep.js';
 import { Attempt, aborted, type Session, takePort } from './take-port.js';
 
 /*

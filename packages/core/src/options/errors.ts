@@ -1,4 +1,4 @@
-import { PortleaseError } from './errors.js';
+import { PortleaseError } from '../errors.js';
 
 /**
  * The one way portlease reports an unusable option, in the core, the CLI and every adapter: an

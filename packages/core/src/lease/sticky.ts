@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { LockPaths } from './store/lock-dir.js';
-import { type Memo, type MemoKey, readMemo, writeMemo } from './store/memos.js';
+import type { LockPaths } from '../store/lock-dir.js';
+import { type Memo, type MemoKey, readMemo, writeMemo } from '../store/memos.js';
 
 /*
  * Sticky ports: the same port for the same name of the same project, run after run, as a preference

@@ -1,11 +1,11 @@
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { basename, resolve, sep } from 'node:path';
-import { PortleaseError } from './errors.js';
-import { assertKnownKeys, invalidOption } from './option-errors.js';
-import { ALL_HOSTS, defaultProbeHosts } from './platform/probe-hosts.js';
-import { defaultRange, reservedPorts, UNSAFE_PORTS } from './ports.js';
-import { defaultLockDir } from './store/lock-dir.js';
+import { PortleaseError } from '../errors.js';
+import { defaultRange, reservedPorts, UNSAFE_PORTS } from '../platform/ports.js';
+import { ALL_HOSTS, defaultProbeHosts } from '../platform/probe-hosts.js';
+import { defaultLockDir } from '../store/lock-dir.js';
+import { assertKnownKeys, invalidOption } from './errors.js';
 
 /**
  * Every address a server may listen on: `['::', '0.0.0.0', '127.0.0.1', '::1']`, the default probe

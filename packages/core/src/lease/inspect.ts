@@ -1,13 +1,13 @@
 import { join } from 'node:path';
-import { isOwnerAlive } from './liveness.js';
-import { assertKnownKeys, invalidOption } from './option-errors.js';
-import { chooseLockDir } from './options.js';
+import { assertKnownKeys, invalidOption } from '../options/errors.js';
+import { chooseLockDir } from '../options/resolve.js';
+import { isOwnerAlive } from '../realm/liveness.js';
+import { portDirOf, portsInScope, readPortDir, removeEntry, removeIfEmpty } from '../store/entries.js';
+import { ensureLockDir, type LockPaths, lockDirError } from '../store/lock-dir.js';
+import { sweepMemos, trimMemos } from '../store/memos.js';
+import { ownerIdOfToken, type RecordProblem, readRecord } from '../store/record.js';
+import { sweepStaging } from '../store/sweep.js';
 import { MEMO_MAX_AGE_MS } from './sticky.js';
-import { portDirOf, portsInScope, readPortDir, removeEntry, removeIfEmpty } from './store/entries.js';
-import { ensureLockDir, type LockPaths, lockDirError } from './store/lock-dir.js';
-import { sweepMemos, trimMemos } from './store/memos.js';
-import { ownerIdOfToken, type RecordProblem, readRecord } from './store/record.js';
-import { sweepStaging } from './store/sweep.js';
 
 /** One entry of the lock directory, as `portlease list` shows it. */
 export interface LeaseInfo {
