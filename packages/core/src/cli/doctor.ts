@@ -5,6 +5,7 @@ import { parseRange } from '../options/schema.js';
 import { chooseDefaultLockDir, filesystemOf } from '../platform/default-lock-dir.js';
 import { ephemeralRange, reservedPorts, UNSAFE_PORTS } from '../platform/ports.js';
 import { ensureLockDir } from '../store/lock-dir.js';
+import { otherUsersLockDirs } from '../store/other-users.js';
 import { has, lockDirOption, parseCommand, text } from './args.js';
 import { DOCTOR_HELP } from './help.js';
 import { platformReport } from './platform-report.js';
@@ -58,6 +59,11 @@ export async function doctor(args: string[]): Promise<number> {
       ok = false;
       report.lockDirCheck = `FAILED: ${(error as Error).message}`;
     }
+    const others = otherUsersLockDirs(chooseDefaultLockDir().path);
+    if (others.length) {
+      report.otherUsers = others;
+      report.otherUsersNote = `other users of this host lease ports too (${others.map((o) => `uid ${o.uid}: ${o.path}`).join(', ')}); portlease is not coordinated across users, so a port leased by one can be leased by another (the probe still skips ports they listen on). Run every process that must coordinate as one user, or give them one PORTLEASE_DIR owned by that user.`;
+    }
     const ephemeral = ephemeralRange();
     report.ephemeralRange = `${ephemeral.min}-${ephemeral.max} (${ephemeral.source})`;
     report.effectiveRange = `${options.min}-${options.max} (${range ? '--range' : process.env.PORTLEASE_RANGE ? 'PORTLEASE_RANGE' : 'default'})`;
@@ -80,6 +86,7 @@ export async function doctor(args: string[]): Promise<number> {
   if (has(parsed, 'json')) process.stdout.write(`${JSON.stringify({ ok, ...report }, null, 2)}\n`);
   else {
     for (const [key, value] of Object.entries(report)) {
+      if (key === 'otherUsers') continue; // Named in otherUsersNote.
       process.stdout.write(
         `${key.padEnd(15)} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}\n`,
       );

@@ -40,6 +40,8 @@ and sh -c wrappers). Names print PORT_API=… lines for eval or $GITHUB_ENV (a b
 base port adds PORTLEASE_PORTS=…); --json prints
 {"v":1,"ports":[…],"names":{…},"sticky":[…],"holdPid":…,"holderPid":…}, and on failure
 {"v":1,"error":{"code":…,"message":…}} (on stdout, exit 2 for INVALID_OPTIONS, else 1).
+A holder that does not report within PORTLEASE_HOLDER_TIMEOUT_MS (default 30000) is killed and
+get fails with HOLDER_FAILED, as when the holder cannot start or dies first.
 
 ${PORT_OPTIONS}
 ${LEASE_OPTIONS}`;

@@ -14,6 +14,7 @@ import {
   unpublish,
 } from '../store/entries.js';
 import { type LockPaths, lockDirError } from '../store/lock-dir.js';
+import { trimMemos } from '../store/memos.js';
 import { createRecord, newToken, ownerIdOfToken } from '../store/record.js';
 import type { Candidates } from './candidates.js';
 import type { Encounters } from './exhaustion.js';
@@ -67,14 +68,25 @@ export class Attempt {
 /**
  * Stages the record of one lease (written in full, not yet published) and returns its attempt. The
  * lock directory is verified again, and recreated once, if its scope vanished: the session's paths are
- * updated then.
+ * updated then. On a full filesystem, memos give way to the lease (they are only preferences): they
+ * are trimmed once and the staging is tried again.
  */
 export function stageAttempt(session: Session, label: AttemptLabel): Attempt {
   const token = newToken(session.ownerId);
   const body = JSON.stringify(createRecord(label.owner, session.ownerId, token, label.sticky));
-  const { staged, paths } = stageRecord(session.options.lockDir, session.paths, token, body);
-  session.paths = paths;
-  return new Attempt(token, label, staged);
+  let staged: ReturnType<typeof stageRecord>;
+  try {
+    staged = stageRecord(session.options.lockDir, session.paths, token, body);
+  } catch (error) {
+    if (!(error instanceof PortleaseError && noSpace(error) && trimMemos(session.paths) > 0)) throw error;
+    staged = stageRecord(session.options.lockDir, session.paths, token, body);
+  }
+  session.paths = staged.paths;
+  return new Attempt(token, label, staged.staged);
+}
+
+function noSpace(error: PortleaseError): boolean {
+  return error.code === 'LOCK_DIR_UNWRITABLE' && ['ENOSPC', 'EDQUOT'].includes(String(error.details.errno));
 }
 
 export function aborted(signal: AbortSignal): PortleaseError {

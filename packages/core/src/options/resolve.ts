@@ -37,9 +37,9 @@ export interface LeaseOptions {
   /** Ports never to hand out, on top of the browser-unsafe ports (always excluded). */
   exclude?: Iterable<number>;
   /**
-   * Directory the leases are coordinated in. Default: `PORTLEASE_DIR`, else
-   * `$XDG_RUNTIME_DIR/portlease`, else on Linux `/dev/shm/portlease-<uid>` (when /dev/shm is a
-   * tmpfs), else `<os.tmpdir()>/portlease-<uid>`. Processes (containers, CI shards) share ports safely
+   * Directory the leases are coordinated in. Default: `PORTLEASE_DIR`, else on Linux
+   * `/dev/shm/portlease-<uid>` (when /dev/shm is a tmpfs), else `/tmp/portlease-<uid>` (Windows: the
+   * profile's `AppData\Local\Temp\portlease-user`); no other variable moves it. Processes share ports safely
    * only when they share this directory. A relative path is resolved once, at the call.
    */
   lockDir?: string;

@@ -85,10 +85,11 @@ function checkRoot(path: string, stats: Stats): void {
   if (!stats.isDirectory()) throw unsafe(path, 'is not a directory', fixFor(path, 'rm', NOT_OURS));
   if (process.platform === 'win32' || UID === null) return;
   if (stats.uid !== UID) {
+    // Never a removal command: the directory is another user's, and may hold that user's live leases.
     throw unsafe(
       path,
       `is owned by uid ${stats.uid}, not by you (uid ${UID})`,
-      fixFor(path, 'rm -r', NOT_OURS),
+      `It is not yours: do not remove it unless you know that uid ${stats.uid} has no use for it (it may hold that user's live leases).`,
     );
   }
   if ((stats.mode & 0o077) !== 0) {
