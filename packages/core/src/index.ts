@@ -6,6 +6,7 @@ export { PortLease } from './lease.js';
 export { assertKnownKeys, invalidOption } from './option-errors.js';
 export { checkLeaseFields, DEFAULT_HOSTS, type LeaseOptions, parseRange, validateRange } from './options.js';
 export { defaultRange, type EphemeralRange, ephemeralRange, UNSAFE_PORTS } from './ports.js';
+export type { Protocol } from './probe-udp.js';
 export {
   type RunningServer,
   type StartServerOptions,

@@ -5,6 +5,7 @@ import { PortleaseError } from './errors.js';
 import { assertKnownKeys, invalidOption } from './option-errors.js';
 import { ALL_HOSTS, defaultProbeHosts } from './platform/probe-hosts.js';
 import { defaultRange, reservedPorts, UNSAFE_PORTS } from './ports.js';
+import { PROTOCOLS, type Protocol } from './probe-udp.js';
 import { defaultLockDir } from './store/lock-dir.js';
 
 /**
@@ -48,6 +49,18 @@ export interface LeaseOptions {
    * given.
    */
   hosts?: readonly string[];
+  /**
+   * What the probe checks before a port is handed out: `'tcp'` (default) listens on TCP, `'udp'` binds
+   * UDP (without `reuseAddr`), for a server that receives datagrams; a port some program holds on that
+   * protocol, on any probed address, is skipped. Leases are unique across portlease users either way.
+   *
+   * @example
+   * ```ts
+   * const lease = await leasePort({ protocol: 'udp' });
+   * dgram.createSocket('udp4').bind(lease.port);
+   * ```
+   */
+  protocol?: Protocol;
   /** Aborts a pending allocation with a `PortleaseError` of code `ABORTED`. */
   signal?: AbortSignal;
   /**
@@ -94,6 +107,7 @@ export interface ResolvedOptions {
   lockDir: string;
   owner: string;
   hosts: readonly string[];
+  protocol: Protocol;
   signal: AbortSignal | undefined;
 }
 
@@ -235,6 +249,7 @@ const LEASE_OPTION_KEYS = [
   'lockDir',
   'owner',
   'hosts',
+  'protocol',
   'signal',
   'sticky',
   'stickyScope',
@@ -365,10 +380,15 @@ export function resolveOptions(
   const hosts =
     options.hosts === undefined || options.hosts === null ? defaultProbeHosts() : checkHosts(options.hosts);
 
+  const protocol = options.protocol ?? 'tcp';
+  if (!PROTOCOLS.includes(protocol)) {
+    throw invalidOption('protocol', `must be 'tcp' or 'udp', got ${JSON.stringify(protocol)}.`);
+  }
+
   const signal = options.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw invalid('signal must be an AbortSignal (e.g. AbortSignal.timeout(5000)).');
   }
 
-  return { min, max, excluded, lockDir, owner: checkLabel(options.owner), hosts, signal };
+  return { min, max, excluded, lockDir, owner: checkLabel(options.owner), hosts, protocol, signal };
 }
