@@ -16,6 +16,7 @@ export type { LeaseOptions, LeasePortsOptions } from './options/resolve.js';
 export { parseRange } from './options/schema.js';
 export { defaultLockDir } from './platform/default-lock-dir.js';
 export { defaultRange, type EphemeralRange, ephemeralRange, UNSAFE_PORTS } from './platform/ports.js';
+export type { Protocol } from './platform/probe-udp.js';
 export {
   type RunningServer,
   type StartServerOptions,

@@ -169,7 +169,7 @@ export async function takePort(
   if (!won) return undefined;
   let listener: string | undefined;
   try {
-    listener = await findListener(port, options.hosts);
+    listener = await findListener(port, options.hosts, options.protocol);
   } catch (error) {
     // The probe itself failed (out of file descriptors): give the port back, then report.
     throw giveBack(attempt, portDir, root, error);

@@ -2,6 +2,7 @@ import { basename, resolve } from 'node:path';
 import { PortleaseError } from '../errors.js';
 import { defaultRange, reservedPorts, UNSAFE_PORTS } from '../platform/ports.js';
 import { defaultProbeHosts } from '../platform/probe-hosts.js';
+import type { Protocol } from '../platform/probe-udp.js';
 import { projectOf } from '../platform/project.js';
 import { defaultLockDir } from '../store/lock-dir.js';
 import { assertKnownKeys, invalidOption } from './errors.js';
@@ -10,6 +11,7 @@ import {
   checkHosts,
   checkLockDir,
   checkOwner,
+  checkProtocol,
   checkRange,
   checkSignal,
   checkStickyName,
@@ -52,6 +54,18 @@ export interface LeaseOptions {
    * given.
    */
   hosts?: readonly string[];
+  /**
+   * What the probe checks before a port is handed out: `'tcp'` (default) listens on TCP, `'udp'` binds
+   * UDP (without `reuseAddr`), for a server that receives datagrams; a port some program holds on that
+   * protocol, on any probed address, is skipped. Leases are unique across portlease users either way.
+   *
+   * @example
+   * ```ts
+   * const lease = await leasePort({ protocol: 'udp' });
+   * dgram.createSocket('udp4').bind(lease.port);
+   * ```
+   */
+  protocol?: Protocol;
   /** Aborts a pending allocation with a `PortleaseError` of code `ABORTED`. */
   signal?: AbortSignal;
   /**
@@ -111,6 +125,7 @@ export interface ResolvedOptions {
   lockDir: string;
   owner: string;
   hosts: readonly string[];
+  protocol: Protocol;
   signal: AbortSignal | undefined;
 }
 
@@ -250,6 +265,8 @@ export function resolveLease(
   const lockDir = chooseLockDir(o.lockDir, env);
   const hosts =
     o.hosts === undefined || o.hosts === null ? defaultProbeHosts() : checkHosts(o.hosts, 'hosts');
+  const protocol =
+    o.protocol === undefined || o.protocol === null ? 'tcp' : checkProtocol(o.protocol, 'protocol');
   const signal = o.signal === undefined ? undefined : checkSignal(o.signal, 'signal');
   const owners = ownerLabels(o.owner, call);
 
@@ -278,7 +295,7 @@ export function resolveLease(
       ? checkStickyScope(env.PORTLEASE_STICKY_SCOPE, 'PORTLEASE_STICKY_SCOPE')
       : undefined;
   return {
-    options: { min, max, excluded, lockDir, owner: owners[0] as string, hosts, signal },
+    options: { min, max, excluded, lockDir, owner: owners[0] as string, hosts, protocol, signal },
     shape: {
       count: call.count,
       contiguous,

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { resolve, sep } from 'node:path';
+import { PROTOCOLS, type Protocol } from '../platform/probe-udp.js';
 import { assertKnownKeys, invalidOption } from './errors.js';
 import { STICKY_NAME } from './sticky-name.js';
 
@@ -18,6 +19,7 @@ export const LEASE_OPTION_KEYS = [
   'lockDir',
   'owner',
   'hosts',
+  'protocol',
   'signal',
   'sticky',
   'stickyScope',
@@ -219,6 +221,14 @@ export function checkHosts(hosts: unknown, path: string): readonly string[] {
 }
 
 /** `signal`: an AbortSignal. */
+/** `protocol`: what the probe checks, `'tcp'` or `'udp'`. */
+export function checkProtocol(value: unknown, path: string): Protocol {
+  if (!PROTOCOLS.includes(value as Protocol)) {
+    throw invalidOption(path, `must be 'tcp' or 'udp', got ${shown(value)}.`);
+  }
+  return value as Protocol;
+}
+
 export function checkSignal(value: unknown, path: string): AbortSignal {
   if (!(value instanceof AbortSignal)) {
     throw invalidOption(
@@ -332,6 +342,7 @@ export function checkLeaseOptions(
     else if (key === 'lockDir') checkLockDir(field, where);
     else if (key === 'owner') checkOwner(field, where);
     else if (key === 'hosts') checkHosts(field, where);
+    else if (key === 'protocol') checkProtocol(field, where);
     else if (key === 'signal') checkSignal(field, where);
     else if (key === 'sticky') checkAdapterSticky(field, where, form.sticky ?? 'name');
     else if (key === 'stickyScope') checkStickyScope(field, where);
