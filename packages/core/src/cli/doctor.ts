@@ -2,6 +2,7 @@ import { accessSync, constants, lstatSync } from 'node:fs';
 import { chooseDefaultLockDir, filesystemOf } from '../default-lock-dir.js';
 import type { PortleaseError } from '../errors.js';
 import { parseRange, resolveOptions } from '../options.js';
+import { nodeSupport } from '../platform/node-line.js';
 import { platformReport } from '../platform/report.js';
 import { ephemeralRange, reservedPorts, UNSAFE_PORTS } from '../ports.js';
 import { ensureLockDir } from '../store/lock-dir.js';
@@ -10,7 +11,8 @@ import { DOCTOR_HELP } from './help.js';
 
 /**
  * `portlease doctor [--json]`: the lock directory and its safety checks, the ephemeral range, the
- * effective range and the probe addresses. Exits 1 if something would stop leasing.
+ * effective range and the probe addresses, and whether the running Node is inside `engines` (a
+ * warning, not a failure: it may still work). Exits 1 if something would stop leasing.
  */
 export async function doctor(args: string[]): Promise<number> {
   const parsed = parseCommand(args, {
@@ -24,7 +26,12 @@ export async function doctor(args: string[]): Promise<number> {
   }
   const { lockDir } = lockDirOption(parsed);
   const range = text(parsed, 'range');
-  const report: Record<string, unknown> = { node: process.version, platform: process.platform };
+  const node = nodeSupport();
+  const report: Record<string, unknown> = {
+    node: process.version,
+    nodeSupport: `${node.status} (${node.text})`,
+    platform: process.platform,
+  };
   let ok = true;
   try {
     // --range is passed as the range option, not as PORTLEASE_RANGE, so its errors name --range.
