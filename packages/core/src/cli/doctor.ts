@@ -3,6 +3,7 @@ import type { PortleaseError } from '../errors.js';
 import { resolveOptions } from '../options/resolve.js';
 import { parseRange } from '../options/schema.js';
 import { chooseDefaultLockDir, filesystemOf } from '../platform/default-lock-dir.js';
+import { nodeSupport } from '../platform/node-line.js';
 import { ephemeralRange, reservedPorts, UNSAFE_PORTS } from '../platform/ports.js';
 import { ensureLockDir } from '../store/lock-dir.js';
 import { otherUsersLockDirs } from '../store/other-users.js';
@@ -12,7 +13,8 @@ import { platformReport } from './platform-report.js';
 
 /**
  * `portlease doctor [--json]`: the lock directory and its safety checks, the ephemeral range, the
- * effective range and the probe addresses. Exits 1 if something would stop leasing.
+ * effective range and the probe addresses, and whether the running Node is inside `engines` (a
+ * warning, not a failure: it may still work). Exits 1 if something would stop leasing.
  */
 export async function doctor(args: string[]): Promise<number> {
   const parsed = parseCommand(args, {
@@ -26,7 +28,12 @@ export async function doctor(args: string[]): Promise<number> {
   }
   const { lockDir } = lockDirOption(parsed);
   const range = text(parsed, 'range');
-  const report: Record<string, unknown> = { node: process.version, platform: process.platform };
+  const node = nodeSupport();
+  const report: Record<string, unknown> = {
+    node: process.version,
+    nodeSupport: `${node.status} (${node.text})`,
+    platform: process.platform,
+  };
   let ok = true;
   try {
     // --range is passed as the range option, not as PORTLEASE_RANGE, so its errors name --range.
