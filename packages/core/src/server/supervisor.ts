@@ -24,6 +24,16 @@ interface Spec {
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as Spec;
 const [file, ...args] = spec.command;
+
+// The parent's stop signals are caught before the server is spawned: a SIGTERM that came between the
+// spawn and the handlers (a readyTimeout passing on a loaded machine) killed the supervisor by the
+// default action and left the server, in its own group, orphaned and running.
+let stopRequested = false;
+let stop: () => void = () => {
+  stopRequested = true;
+};
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop());
+
 const child = spawn(file ?? '', args, {
   cwd: spec.cwd,
   shell: spec.shell,
@@ -61,7 +71,7 @@ function finishWhenEmpty(): void {
 }
 
 let stopping = false;
-function stop(): void {
+function stopTree(): void {
   if (stopping) return;
   stopping = true;
   if (child.pid !== undefined) rememberTree(known, child.pid);
@@ -70,10 +80,13 @@ function stop(): void {
   finishWhenEmpty();
 }
 
+stop = stopTree;
+if (stopRequested) stopTree();
+
 const lifeline = new Socket({ fd: 3, readable: true, writable: true });
-lifeline.on('error', stop);
-lifeline.on('close', stop);
-lifeline.on('end', stop);
+lifeline.on('error', stopTree);
+lifeline.on('close', stopTree);
+lifeline.on('end', stopTree);
 lifeline.resume();
 child.once('spawn', () => {
   if (child.pid !== undefined) rememberTree(known, child.pid);
@@ -92,6 +105,3 @@ child.once('exit', (code, signal) => {
   signalTree([...known.values()], child.pid, 'SIGKILL');
   process.exit(status);
 });
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.on('SIGHUP', stop);
