@@ -2,6 +2,7 @@
 // concept per file; helpers only one package needs stay in that package's test/helpers.mjs).
 export { bind } from './bind.mjs';
 export { cli, core, dist, readableBuild } from './build.mjs';
+export { leftovers, memoDirOf, recordsIn, STAGING_DIR, stagingDirOf } from './leftovers.mjs';
 export { pnpm, pnpmVersion } from './pnpm.mjs';
 export { reserveRange } from './ranges.mjs';
 export { startRegistry, startRegistryProcess } from './registry.mjs';

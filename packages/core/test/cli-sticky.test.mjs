@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { memoDirOf } from '@portlease/test-harness';
 import { bind, cli, core, reserveRange, runNode, tempLockDir } from './helpers.mjs';
 
 const RANGE = 40;
@@ -304,7 +305,7 @@ test('list shows no STICKY column without a sticky lease; gc reports the memos i
     // Two keys leave two memos; one of them last used 31 days ago is the one gc removes.
     for (const name of ['old', 'recent']) await (await s.get(['--sticky', name])).release();
     const memos = readdirSync(s.lockDir).flatMap((scope) => {
-      const dir = join(s.lockDir, scope, '.sticky');
+      const dir = memoDirOf(s.lockDir, scope);
       return existsSync(dir) ? readdirSync(dir).map((file) => join(dir, file)) : [];
     });
     const age = (name) => {

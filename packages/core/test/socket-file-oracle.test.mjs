@@ -4,9 +4,10 @@
 // processes that use Linux's abstract sockets.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
+import { leftovers } from '@portlease/test-harness';
 import { fixture, readableBuild, reserveRange, tempLockDir } from './helpers.mjs';
 import { startAgent } from './reliability/helpers.mjs';
 
@@ -22,14 +23,8 @@ function agent(lockDir, env = {}) {
 
 /** Owner ids of the records in a lock directory (tokens are `<ownerId>-<random>`). */
 function ownersIn(lockDir) {
-  const ids = new Set();
-  for (const scope of readdirSync(lockDir)) {
-    for (const port of readdirSync(join(lockDir, scope))) {
-      if (port === '.staging') continue;
-      for (const token of readdirSync(join(lockDir, scope, port))) ids.add(token.split('-')[0]);
-    }
-  }
-  return [...ids];
+  const records = leftovers(lockDir).filter((l) => l.kind === 'record');
+  return [...new Set(records.map((l) => basename(l.path).split('-')[0]))];
 }
 
 /** Leaves a socket file nobody listens on, as an owner killed with SIGKILL does; returns its path. */
