@@ -10,18 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { memoDirOf } from '@portlease/test-harness';
-import { bind, cli, core, reserveRange, runNode, tempLockDir } from './helpers.mjs';
+import { bind, cli, core, reserveRange, runNode, tempLockDir, until } from './helpers.mjs';
 
 const RANGE = 40;
-
-async function until(check, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 /** A lock directory and a range of its own; `get(args)` holds for a sleeper until `release()`. */
 async function setup() {

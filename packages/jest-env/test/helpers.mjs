@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { runProcess, tempDir } from '@portlease/test-harness';
 import { listLeases } from 'portlease';
 
-export { leftovers, recordsIn, reserveRange, tempDir } from '@portlease/test-harness';
+export { isAlive, leftovers, recordsIn, reserveRange, tempDir } from '@portlease/test-harness';
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const packageDir = join(here, '..');
@@ -57,14 +57,4 @@ export function readRecords(dir) {
 /** Leases in a lock directory whose owner is still alive. */
 export async function aliveLeases(lockDir) {
   return (await listLeases({ lockDir })).filter((l) => l.status === 'alive');
-}
-
-/** Whether a process is alive. */
-export function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
