@@ -86,6 +86,35 @@ test('socket files: a live owner holds its ports across processes; after SIGKILL
   }
 });
 
+test('socket files: an owner ended by SIGTERM removes its own file, as at a normal exit', async () => {
+  const [min, max] = await reserveRange(1);
+  const lockDir = tempLockDir();
+  const holder = agent(lockDir);
+  try {
+    assert.ok(await holder.ready, holder.stderr());
+    const held = await holder.ask({
+      cmd: 'lease',
+      count: 1,
+      range: [min, max],
+      owner: 'holder',
+      bind: false,
+    });
+    assert.equal(held.error, undefined, JSON.stringify(held.error));
+    const socket = join(SOCKETS, `${ownersIn(lockDir)[0]}.sock`);
+    assert.ok(lstatSync(socket).isSocket(), `the owner listens on ${socket}`);
+    await holder.kill('SIGTERM');
+    assert.equal(holder.child.signalCode, 'SIGTERM', 'it died of the signal, as without portlease');
+    assert.ok(!existsSync(socket), 'a process ended by SIGTERM leaves no socket file');
+    assert.deepEqual(
+      leftovers(lockDir).filter((l) => l.kind === 'record'),
+      [],
+      'nor its record',
+    );
+  } finally {
+    await holder.kill('SIGKILL');
+  }
+});
+
 test("socket files: a new owner sweeps dead owners' files and never a live owner's", async () => {
   const [min, max] = await reserveRange(2);
   const lockDir = tempLockDir();
