@@ -9,6 +9,8 @@ export default defineConfig([
       adapter: 'src/adapter.ts',
       supervisor: 'src/server/supervisor.ts',
       'get-port': 'src/get-port/get-port.ts',
+      // The workspace's tests read the lock directory through this (store/leftovers.ts); not exported.
+      testing: 'src/store/leftovers.ts',
     },
     // The public types use Node's (`NodeJS.ProcessEnv`, `AsyncDisposable`, `Symbol.asyncDispose`):
     // the reference makes a consumer's TypeScript load @types/node even where its tsconfig does not

@@ -2,12 +2,13 @@
 // ports and binds each like a server starting up; this harness collects what every worker held and
 // when, and counts bind failures and duplicate handouts among live holders. portlease's rows run in
 // their lock directory (lock-dirs.mjs): the defaults row sets nothing, the others PORTLEASE_DIR.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { listLeases } from 'portlease';
 import { forkChild } from '../../shared/fork.mjs';
 import { isPortlease, rowOf } from '../../shared/libraries.mjs';
 import { lockDirFor } from '../../shared/lock-dirs.mjs';
+
+// What a lock directory holds, read through portlease's store (its build's dist/testing.js, not exported).
+const { leftovers } = await import(new URL('./testing.js', import.meta.resolve('portlease')).href);
 
 /**
  * Handouts of a port that some other handout of this run still held (from its handout until it
@@ -49,15 +50,7 @@ function overlapsAnother(e, events) {
 async function recordsLeft(place, pids) {
   const mine = (await listLeases({ lockDir: place.path })).filter((l) => pids.has(l.pid)).length;
   if (!place.lockDir) return mine;
-  let staged = 0;
-  for (const scope of readdirSync(place.path)) {
-    try {
-      staged += readdirSync(join(place.path, scope, '.staging')).length;
-    } catch {
-      // No staging directory in this scope.
-    }
-  }
-  return mine + staged;
+  return mine + leftovers(place.path).filter((l) => l.kind === 'staged').length;
 }
 
 /** A run that takes longer than this is abandoned (its workers killed) and reported as an error. */

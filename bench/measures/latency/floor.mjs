@@ -52,7 +52,7 @@ function bindZero() {
  */
 export function createFloor(range, parent, probes) {
   const root = mkdtempSync(join(parent, 'floor-'));
-  const staging = join(root, '.staging');
+  const staging = join(root, 'staging');
   mkdirSync(staging);
   const body = JSON.stringify({
     v: 1,

@@ -1,12 +1,11 @@
 // Runs the example suite through the real Jest CLI: once with 4 workers, then as two shards of one
 // suite at the same time on this host, sharing one lock directory as CI shards on one machine would.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runProcess, tempDir } from '@portlease/test-harness';
+import { recordsIn as leftovers, runProcess, tempDir } from '@portlease/test-harness';
 
 const exampleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const jestBin = join(
@@ -23,17 +22,6 @@ async function jest(args, lockDir) {
   const argv = [jestBin, '--ci', `--cacheDirectory=${tempDir('pl-jest-cache-')}`, ...args];
   const { code, output } = await runProcess(process.execPath, argv, { cwd: exampleDir, env });
   return { code, output };
-}
-
-/** Lease records left in a lock directory. */
-function leftovers(lockDir) {
-  if (!existsSync(lockDir)) return [];
-  return readdirSync(lockDir).flatMap((scope) =>
-    readdirSync(join(lockDir, scope)).flatMap((entry) => {
-      const inner = readdirSync(join(lockDir, scope, entry));
-      return entry === '.staging' ? inner : [entry, ...inner];
-    }),
-  );
 }
 
 test('the suite passes with 4 workers, each file on its own server and port', async () => {

@@ -3,10 +3,9 @@
 // are replaced. When time is up, survivors release and exit; then the ledger is checked, and a fresh
 // process must lease the whole range and leave, after collectGarbage, an empty lock directory.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runProcess } from '@portlease/test-harness';
+import { leftovers, runProcess } from '@portlease/test-harness';
 import { Ledger } from './ledger.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,29 +18,9 @@ const pick = (list) => list[Math.floor(Math.random() * list.length)];
 
 /** Every record and staged entry below the lock directory's scopes, with the owner label inside. */
 function records(lockDir) {
-  const found = [];
-  const names = (dir) => {
-    try {
-      return readdirSync(dir);
-    } catch {
-      return [];
-    }
-  };
-  for (const scope of names(lockDir)) {
-    for (const entry of names(join(lockDir, scope))) {
-      for (const token of names(join(lockDir, scope, entry))) {
-        const path = join(lockDir, scope, entry, token);
-        let owner;
-        try {
-          owner = JSON.parse(readFileSync(entry === '.staging' ? join(path, token) : path, 'utf8')).owner;
-        } catch {
-          owner = undefined;
-        }
-        found.push({ path, staged: entry === '.staging', owner });
-      }
-    }
-  }
-  return found;
+  return leftovers(lockDir)
+    .filter((l) => l.kind === 'record' || l.kind === 'staged')
+    .map(({ path, kind, owner }) => ({ path, staged: kind === 'staged', owner }));
 }
 
 /** Runs `node -e script` with PORTLEASE_DIR; resolves its parsed last stdout line. */

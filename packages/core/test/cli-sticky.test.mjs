@@ -9,18 +9,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { bind, cli, core, reserveRange, runNode, tempLockDir } from './helpers.mjs';
+import { memoDirOf } from '@portlease/test-harness';
+import { bind, cli, core, reserveRange, runNode, tempLockDir, until } from './helpers.mjs';
 
 const RANGE = 40;
-
-async function until(check, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 /** A lock directory and a range of its own; `get(args)` holds for a sleeper until `release()`. */
 async function setup() {
@@ -304,7 +296,7 @@ test('list shows no STICKY column without a sticky lease; gc reports the memos i
     // Two keys leave two memos; one of them last used 31 days ago is the one gc removes.
     for (const name of ['old', 'recent']) await (await s.get(['--sticky', name])).release();
     const memos = readdirSync(s.lockDir).flatMap((scope) => {
-      const dir = join(s.lockDir, scope, '.sticky');
+      const dir = memoDirOf(s.lockDir, scope);
       return existsSync(dir) ? readdirSync(dir).map((file) => join(dir, file)) : [];
     });
     const age = (name) => {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { stagingDirOf } from '@portlease/test-harness';
 import {
   bind,
   core,
@@ -60,12 +61,13 @@ function seededLockDir(port) {
     }),
   );
   const staged = deadToken();
-  mkdirSync(join(scope, '.staging', staged), { recursive: true, mode: 0o700 });
-  writeFileSync(join(scope, '.staging', staged, staged), '{}');
+  const staging = stagingDirOf(lockDir, scopeName());
+  mkdirSync(join(staging, staged), { recursive: true, mode: 0o700 });
+  writeFileSync(join(staging, staged, staged), '{}');
   return lockDir;
 }
 
-/** "op 7 renameSync /net-1/.staging/<token>" with roles instead of ports and tokens: stable test names. */
+/** "op 7 renameSync /net-1/<staging>/<token>" with roles instead of ports and tokens: stable test names. */
 function describe(op, [busy, p1, p2, p3]) {
   const roles = { [busy]: '<busy>', [p1]: '<p1>', [p2]: '<p2>', [p3]: '<dead-owner port>' };
   return op

@@ -1,8 +1,7 @@
 // Shared by the core's tests: what the workspace's test harness gives every package (re-exported, so
 // a test file imports from one place), private lock directories, a listing of the records left in
-// one, and child processes running fixtures that report JSON lines.
+// one (the harness's, read through the store), and child processes running fixtures that report JSON lines.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '@portlease/test-harness';
@@ -14,6 +13,7 @@ export {
   dist,
   pnpm,
   readableBuild,
+  recordsIn,
   reserveRange,
   runNode,
   runProcess,
@@ -25,31 +25,6 @@ export const fixture = (name) => join(here, 'fixtures', name);
 
 /** A fresh, private lock directory (mode 0700), removed when the process exits. */
 export const tempLockDir = () => tempDir('pl-test-');
-
-function readdirOrNone(path) {
-  try {
-    return readdirSync(path);
-  } catch (error) {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-/** Records left in a lock directory (excluding the empty staging area). */
-export function recordsIn(lockDir) {
-  const found = [];
-  for (const scope of readdirSync(lockDir)) {
-    for (const entry of readdirSync(join(lockDir, scope))) {
-      const path = join(lockDir, scope, entry);
-      // A port directory removed between the two readdirs was being released: it holds nothing.
-      const inner = readdirOrNone(path);
-      if (inner === undefined) continue;
-      if (entry === '.staging') found.push(...inner.map((n) => join(path, n)));
-      else found.push(path, ...inner.map((n) => join(path, n)));
-    }
-  }
-  return found;
-}
 
 /**
  * Starts `node <file> ...args` with PORTLEASE_DIR and friends; `lines()` gives parsed JSON lines of its

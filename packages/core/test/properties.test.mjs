@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { STAGING_DIR } from '@portlease/test-harness';
 import fc from 'fast-check';
 import { core, leftovers, reserveRange, scopeName, startAgent, tempDir } from './reliability/helpers.mjs';
 import { expectedOptionsOutcome, optionsArbitrary } from './reliability/options-model.mjs';
@@ -233,8 +234,8 @@ test('RANGE_EXHAUSTED names an unrecognised entry whatever its name (quotes, bac
 test('anything next to the port directories (files, links, odd names, ports as files): allocation and gc never crash', async () => {
   const names = fc.oneof(
     fc.integer({ min: scopeRange[0], max: scopeRange[1] }).map(String),
-    fc.constantFrom('.staging2', '00' + scopeRange[0], `${scopeRange[0]}.tmp`, '99999', '-1'),
-    fc.stringMatching(/^[a-z0-9.-]{1,12}$/).filter((n) => n !== '.' && n !== '..' && n !== '.staging'),
+    fc.constantFrom(`${STAGING_DIR}2`, '00' + scopeRange[0], `${scopeRange[0]}.tmp`, '99999', '-1'),
+    fc.stringMatching(/^[a-z0-9.-]{1,12}$/).filter((n) => n !== '.' && n !== '..' && n !== STAGING_DIR),
   );
   const kinds = fc.constantFrom(
     'file',

@@ -4,9 +4,10 @@
 // processes that use Linux's abstract sockets.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
+import { leftovers } from '@portlease/test-harness';
 import { fixture, readableBuild, reserveRange, tempLockDir } from './helpers.mjs';
 import { startAgent } from './reliability/helpers.mjs';
 
@@ -22,14 +23,8 @@ function agent(lockDir, env = {}) {
 
 /** Owner ids of the records in a lock directory (tokens are `<ownerId>-<random>`). */
 function ownersIn(lockDir) {
-  const ids = new Set();
-  for (const scope of readdirSync(lockDir)) {
-    for (const port of readdirSync(join(lockDir, scope))) {
-      if (port === '.staging') continue;
-      for (const token of readdirSync(join(lockDir, scope, port))) ids.add(token.split('-')[0]);
-    }
-  }
-  return [...ids];
+  const records = leftovers(lockDir).filter((l) => l.kind === 'record');
+  return [...new Set(records.map((l) => basename(l.path).split('-')[0]))];
 }
 
 /** Leaves a socket file nobody listens on, as an owner killed with SIGKILL does; returns its path. */
@@ -87,6 +82,35 @@ test('socket files: a live owner holds its ports across processes; after SIGKILL
   } finally {
     other.child.stdin.end();
     await other.exited;
+    await holder.kill('SIGKILL');
+  }
+});
+
+test('socket files: an owner ended by SIGTERM removes its own file, as at a normal exit', async () => {
+  const [min, max] = await reserveRange(1);
+  const lockDir = tempLockDir();
+  const holder = agent(lockDir);
+  try {
+    assert.ok(await holder.ready, holder.stderr());
+    const held = await holder.ask({
+      cmd: 'lease',
+      count: 1,
+      range: [min, max],
+      owner: 'holder',
+      bind: false,
+    });
+    assert.equal(held.error, undefined, JSON.stringify(held.error));
+    const socket = join(SOCKETS, `${ownersIn(lockDir)[0]}.sock`);
+    assert.ok(lstatSync(socket).isSocket(), `the owner listens on ${socket}`);
+    await holder.kill('SIGTERM');
+    assert.equal(holder.child.signalCode, 'SIGTERM', 'it died of the signal, as without portlease');
+    assert.ok(!existsSync(socket), 'a process ended by SIGTERM leaves no socket file');
+    assert.deepEqual(
+      leftovers(lockDir).filter((l) => l.kind === 'record'),
+      [],
+      'nor its record',
+    );
+  } finally {
     await holder.kill('SIGKILL');
   }
 });

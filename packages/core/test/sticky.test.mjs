@@ -16,6 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { memoDirOf } from '@portlease/test-harness';
 import { core, fixture, reserveRange, startNode, tempLockDir } from './helpers.mjs';
 
 const { leasePort, leasePorts, listLeases, collectGarbage } = core;
@@ -44,7 +45,7 @@ function hashPort(name, projectId, [min, max]) {
 
 function memoPath(lockDir, id) {
   const scope = readdirSync(lockDir).find((name) => !name.startsWith('.'));
-  return join(lockDir, scope, '.sticky', id);
+  return join(memoDirOf(lockDir, scope), id);
 }
 
 test('a second process of the same project gets the same port back; from a sub-directory too', async () => {

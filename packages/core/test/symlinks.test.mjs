@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { stagingDirOf } from '@portlease/test-harness';
 import { core, reserveRange, tempLockDir } from './helpers.mjs';
 
 const { collectGarbage, leasePort, listLeases } = core;
@@ -22,7 +23,7 @@ test('a symlinked port directory or staged entry: gc and allocation delete nothi
   const outsideStaged = tempLockDir();
   const stagedVictim = join(outsideStaged, deadToken);
   writeFileSync(stagedVictim, 'another file outside the lock directory');
-  symlinkSync(outsideStaged, join(lockDir, scope, '.staging', deadToken));
+  symlinkSync(outsideStaged, join(stagingDirOf(lockDir, scope), deadToken));
 
   const rows = await listLeases({ lockDir });
   assert.ok(

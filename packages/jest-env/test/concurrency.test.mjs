@@ -2,9 +2,18 @@
 // then the other way round), and a worker SIGKILLed while it holds its ports.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { aliveLeases, readRecords, recordsIn, reserveRange, runJest, tempDir, VERSIONS } from './helpers.mjs';
+import {
+  aliveLeases,
+  leftovers,
+  readRecords,
+  recordsIn,
+  reserveRange,
+  runJest,
+  tempDir,
+  VERSIONS,
+} from './helpers.mjs';
 
 for (const [first, second] of [
   [30, 29],
@@ -61,11 +70,12 @@ for (const version of VERSIONS) {
     assert.equal(killed.ports.length, 2);
     // Its records may remain, but as provably dead (reclaimable) ones; nobody alive holds anything.
     assert.deepEqual(await aliveLeases(lockDir), []);
-    const left = recordsIn(lockDir).filter((r) => r.includes('/'));
-    for (const record of left) {
+    const left = leftovers(lockDir).filter((l) => l.kind === 'port' || l.kind === 'record');
+    for (const entry of left) {
+      const port = basename(entry.kind === 'port' ? entry.path : dirname(entry.path));
       assert.ok(
-        killed.ports.some((p) => record.startsWith(`${p}/`)),
-        `only the killed worker's records may remain: ${record}`,
+        killed.ports.some((p) => String(p) === port),
+        `only the killed worker's records may remain: ${entry.path}`,
       );
     }
   });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { runProcess, tempDir } from '@portlease/test-harness';
 import { listLeases } from 'portlease';
 
-export { reserveRange, tempDir } from '@portlease/test-harness';
+export { isAlive, leftovers, recordsIn, reserveRange, tempDir } from '@portlease/test-harness';
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const packageDir = join(here, '..');
@@ -54,38 +54,7 @@ export function readRecords(dir) {
     .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')));
 }
 
-/** Lease records (and staged ones) left in a lock directory. */
-export function recordsIn(lockDir) {
-  const found = [];
-  if (!existsSync(lockDir)) return found;
-  for (const scope of readdirSync(lockDir)) {
-    for (const entry of readdirSync(join(lockDir, scope))) {
-      // A port directory removed between the two readdirs was being released: it holds nothing.
-      let inner;
-      try {
-        inner = readdirSync(join(lockDir, scope, entry));
-      } catch (error) {
-        if (error.code === 'ENOENT') continue;
-        throw error;
-      }
-      if (entry === '.staging') found.push(...inner);
-      else found.push(`${entry}/`, ...inner.map((n) => `${entry}/${n}`));
-    }
-  }
-  return found;
-}
-
 /** Leases in a lock directory whose owner is still alive. */
 export async function aliveLeases(lockDir) {
   return (await listLeases({ lockDir })).filter((l) => l.status === 'alive');
-}
-
-/** Whether a process is alive. */
-export function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -9,14 +9,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { codeBlocks } from '@portlease/test-harness';
 import { JEST, packageDir, recordsIn, tempDir } from './helpers.mjs';
 
 const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
-
-function codeBlocks(markdown) {
-  const pattern = /(?:<!--\s*([\w-]+)(?::\s*(\S+))?\s*-->\n\n)?```(js|ts|mjs|cjs)\n([\s\S]*?)```/g;
-  return [...markdown.matchAll(pattern)].map((m) => ({ marker: m[1], file: m[2], code: m[4] }));
-}
 
 /** The run snippets grouped into projects: each `jest.config.js` starts one. */
 function projects() {

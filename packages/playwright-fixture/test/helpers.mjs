@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProcess } from '@portlease/test-harness';
 
-export { core, rangeText, reserveRange, tempDir } from '@portlease/test-harness';
+export { core, isAlive, rangeText, reserveRange, tempDir } from '@portlease/test-harness';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const playwrightCli = createRequire(import.meta.url).resolve('@playwright/test/cli');
@@ -32,20 +32,6 @@ export function records(dir) {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
     .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')));
-}
-
-/** Whether `pid` is a running process (a zombie waiting for its parent counts as gone). */
-export function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return process.platform !== 'linux';
-  }
 }
 
 /** Polls `check` until it returns true; false after `timeout` ms. For conditions, not for timing. */

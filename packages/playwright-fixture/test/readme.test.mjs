@@ -8,17 +8,11 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { codeBlocks } from '@portlease/test-harness';
 import { core, rangeText, reserveRange, runPlaywright, tempDir } from './helpers.mjs';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
-
-/** Every js/ts code block with the marker comment before it (`undefined` if none). */
-function codeBlocks(markdown) {
-  return [
-    ...markdown.matchAll(/(?:<!--\s*([\w-]+)(?::\s*(\S+))?\s*-->\n\n)?```(js|ts|mjs|cjs)\n([\s\S]*?)```/g),
-  ].map((m) => ({ marker: m[1], file: m[2], lang: m[3], code: m[4] }));
-}
 
 test('every README code block is run by a test or marked as a fragment', () => {
   const unmarked = codeBlocks(readme).filter((b) => b.marker !== 'readme-test' && b.marker !== 'fragment');

@@ -7,14 +7,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { codeBlocks } from '@portlease/test-harness';
 import { describeRun, leftovers, makeProject, pkgDir, runVitest, testEnv } from './helpers.mjs';
 
 const readme = readFileSync(join(pkgDir, 'README.md'), 'utf8');
-
-function codeBlocks(markdown) {
-  const pattern = /(?:<!--\s*([\w-]+)(?::\s*(\S+))?\s*-->\n\n)?```(js|ts|mjs|cjs)\n([\s\S]*?)```/g;
-  return [...markdown.matchAll(pattern)].map((m) => ({ marker: m[1], file: m[2], code: m[4] }));
-}
 
 test('every README code block is run by a test or marked as a fragment', () => {
   const unmarked = codeBlocks(readme).filter((b) => b.marker !== 'readme-test' && b.marker !== 'fragment');

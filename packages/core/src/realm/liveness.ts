@@ -4,6 +4,7 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { fdExhaustion, hasErrno } from '../errors.js';
 import { type OracleKind, platformFacts } from '../platform/facts.js';
 import { OWNER_ID_PATTERN } from '../store/record.js';
+import { onProcessEnd } from './exit-hook.js';
 import {
   confirmDeadAndClean,
   ensureOwnerSocketDir,
@@ -100,8 +101,7 @@ function removeAtExit(server: Server, path: string): void {
       // Already gone.
     }
   };
-  process.once('exit', remove);
-  server.once('close', () => process.off('exit', remove));
+  server.once('close', onProcessEnd(remove));
 }
 
 function listenOn(ownerId: string): Promise<Server> {

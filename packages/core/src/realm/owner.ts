@@ -19,17 +19,20 @@ interface OwnerContext {
 /** Process-wide state lives under a registered symbol so two copies of this module (ESM + CJS) share it. */
 interface SharedState {
   owner: OwnerContext | undefined;
-  releasers: Set<() => void>;
   /**
    * Removals of released leases' records that failed (a read-only or replaced lock directory), by
    * token. Retried before each allocation and at exit, so a released port is not lost for good.
    */
   deferred: Map<string, () => void>;
-  /** Removes the exit hook (exit-hook.ts) while one is registered: shared, so any copy can unhook. */
+  /**
+   * Removes this realm's retry of {@link deferred} from the exit hook (exit-hook.ts) while it is
+   * registered: shared, so any copy can. While it is, the hook's handlers stay installed.
+   */
   unhookExit: (() => void) | undefined;
 }
 
-const STATE_KEY = Symbol.for('portlease.state.v2');
+// v3: the leases' exit callbacks moved to exit-hook.ts's one registry (v2 kept its own `releasers`).
+const STATE_KEY = Symbol.for('portlease.state.v3');
 /** How long an idle oracle stays open, so lease/release loops do not reopen it each time. */
 const IDLE_CLOSE_MS = 2000;
 
@@ -39,7 +42,6 @@ function state(): SharedState {
   if (!shared) {
     shared = {
       owner: undefined,
-      releasers: new Set(),
       deferred: new Map(),
       unhookExit: undefined,
     };
@@ -88,7 +90,7 @@ export function releaseOwner(id: string): void {
     const shared = state();
     if (shared.owner !== owner || owner.users > 0) return;
     shared.owner = undefined;
-    if (shared.releasers.size === 0 && shared.deferred.size === 0) unhook();
+    if (shared.deferred.size === 0) unhook();
     void owner.ready.then((server) => server.close()).catch(() => {});
   }, IDLE_CLOSE_MS);
   owner.idleTimer.unref();
@@ -125,25 +127,14 @@ export function retryDeferred(): void {
   }
 }
 
-function releaseAll(): void {
-  const shared = state();
-  retryDeferred();
-  for (const release of [...shared.releasers]) {
-    try {
-      release();
-    } catch {
-      // Exit path: keep releasing the others; a dead owner's leftovers are reclaimed anyway.
-    }
-  }
-}
-
 /**
- * One exit hook for every lease of this realm, kept until the owner context goes idle: hooking per
- * lease (each starts signal watchers) was a visible part of a lease's cost.
+ * Keeps the exit hook's handlers installed until the owner context goes idle (hooking per lease, each
+ * starting signal watchers, was a visible part of a lease's cost), with the deferred removals retried
+ * at exit: one callback in exit-hook.ts's registry, ahead of the leases' own.
  */
 function hook(): void {
   const shared = state();
-  shared.unhookExit ??= onProcessEnd(releaseAll);
+  shared.unhookExit ??= onProcessEnd(retryDeferred);
 }
 
 function unhook(): void {
@@ -154,15 +145,10 @@ function unhook(): void {
 }
 
 /**
- * Registers a sync release to run on exit and fatal signals; returns its remover. The handlers stay
- * installed until the owner context goes idle: installing signal handlers per lease (each starts a
- * signal watcher) was a visible part of a lease's cost.
+ * Registers a sync release to run on exit and fatal signals (in exit-hook.ts's registry); returns its
+ * remover. The handlers stay installed until the owner context goes idle (see {@link hook}).
  */
 export function onProcessExit(release: () => void): () => void {
-  const shared = state();
-  shared.releasers.add(release);
   hook();
-  return () => {
-    shared.releasers.delete(release);
-  };
+  return onProcessEnd(release);
 }

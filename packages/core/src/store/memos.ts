@@ -41,7 +41,7 @@ export interface MemoKey {
   id: string;
 }
 
-const MEMO_DIR = '.sticky';
+export const MEMO_DIR = '.sticky';
 /** A memo is a hundred bytes or so; anything larger is not read. */
 const MAX_MEMO_BYTES = 4096;
 /** Temp files of interrupted memo writes older than this are removed by gc. */

@@ -2,12 +2,21 @@
 // what the workspace's test harness gives every package (re-exported), a command-driven child
 // ("agent"), namespace capability checks, and a listing of what is left in a lock directory.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dist } from '@portlease/test-harness';
 
-export { bind, core, reserveRange, runProcess, tempDir, until } from '@portlease/test-harness';
+/** Paths of everything left below a lock directory's scopes (the harness's, read through the store). */
+export {
+  bind,
+  core,
+  recordsIn as leftovers,
+  reserveRange,
+  runProcess,
+  tempDir,
+  until,
+} from '@portlease/test-harness';
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const distIndex = join(dist, 'index.js');
@@ -24,30 +33,6 @@ export function scopeName() {
 /** Microseconds on the system-wide monotonic clock (CLOCK_MONOTONIC): comparable across processes. */
 export function now() {
   return Number(process.hrtime.bigint() / 1000n);
-}
-
-/**
- * Everything left below a lock directory's scopes: records, port directories, staged entries. The
- * scope directories and their (empty) staging directories themselves do not count.
- */
-export function leftovers(lockDir) {
-  const found = [];
-  const list = (dir) => {
-    try {
-      return readdirSync(dir);
-    } catch {
-      return [];
-    }
-  };
-  for (const scope of list(lockDir)) {
-    for (const entry of list(join(lockDir, scope))) {
-      const path = join(lockDir, scope, entry);
-      const inner = list(path).map((name) => join(path, name));
-      if (entry === '.staging') found.push(...inner);
-      else found.push(path, ...inner);
-    }
-  }
-  return found;
 }
 
 /** Rejects with `what` if `promise` has not settled within `ms` (a hang becomes a failure). */
