@@ -1,3 +1,7 @@
+/**
+ * portlease: free TCP ports for tests, unique across workers, shards and processes. The product API;
+ * adapters and tools find the option schema in `portlease/adapter`.
+ */
 export { PortleaseError, type PortleaseErrorCode } from './errors.js';
 export { leasePort, leasePorts } from './lease/allocator.js';
 export {
@@ -7,21 +11,15 @@ export {
   type LeaseInfo,
   listLeases,
 } from './lease/inspect.js';
-export { PortLease } from './lease/lease.js';
-export { assertKnownKeys, invalidOption } from './options/errors.js';
-export {
-  checkLeaseFields,
-  DEFAULT_HOSTS,
-  type LeaseOptions,
-  parseRange,
-  validateRange,
-} from './options/resolve.js';
+export type { PortLease } from './lease/lease.js';
+export type { LeaseOptions, LeasePortsOptions } from './options/resolve.js';
+export { parseRange } from './options/schema.js';
 export { defaultLockDir } from './platform/default-lock-dir.js';
 export { defaultRange, type EphemeralRange, ephemeralRange, UNSAFE_PORTS } from './platform/ports.js';
+export type { Protocol } from './platform/probe-udp.js';
 export {
   type RunningServer,
   type StartServerOptions,
   type Stoppable,
   startServer,
 } from './server/start-server.js';
-export { START_SERVER_OPTION_KEYS } from './server/validate.js';

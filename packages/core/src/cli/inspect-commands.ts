@@ -1,5 +1,6 @@
 import { collectGarbage, listLeases } from '../lease/inspect.js';
 import { has, lockDirOption, type Parsed, parseCommand } from './args.js';
+import { withHeldFor } from './held-for.js';
 import { GC_HELP, LIST_HELP } from './help.js';
 import { printable } from './printable.js';
 
@@ -45,7 +46,7 @@ export async function list(args: string[]): Promise<number> {
     age(l.createdAt),
     l.pid === undefined ? '?' : String(l.pid),
     ...(sticky ? [l.sticky === undefined ? '-' : printable(l.sticky)] : []),
-    l.owner === undefined ? `(record ${l.problem})` : printable(l.owner),
+    l.owner === undefined ? `(record ${l.problem})` : printable(withHeldFor(l.owner)),
   ]);
   const header = ['PORT', 'STATUS', 'AGE', 'PID', ...(sticky ? ['STICKY'] : []), 'OWNER'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { leasePorts } from '../lease/allocator.js';
 import { LEASE_OPTIONS, leaseOptions, parseCommand, usageError } from './args.js';
 import { RUN_HELP } from './help.js';
+import { leaseForCli } from './lease.js';
 import { envName, portPlan } from './port-plan.js';
 
 /**
@@ -33,7 +33,7 @@ export async function run(args: string[]): Promise<number> {
   const [command, ...commandArgs] = parsed.rest;
   if (command === undefined) throw usageError('portlease run needs a command after --');
   const { count, names, options } = portPlan(parsed);
-  const leases = await leasePorts(count, {
+  const leases = await leaseForCli(count, {
     ...leaseOptions(parsed, `portlease run ${parsed.rest.join(' ')}`.slice(0, 200)),
     ...options,
   });

@@ -1,12 +1,15 @@
 // `portlease/get-port`: get-port 7's API (getPort, portNumbers, clearLockedPorts) on top of leasePort,
 // so a suite written for get-port changes one import and its ports become unique across processes.
-import { createServer, type ListenOptions } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { createServer, isIP, type ListenOptions } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { basename } from 'node:path';
 import { leasePort } from '../lease/allocator.js';
 import type { PortLease } from '../lease/lease.js';
-import { DEFAULT_HOSTS, type LeaseOptions } from '../options/resolve.js';
+import type { LeaseOptions } from '../options/resolve.js';
 import { platformFacts } from '../platform/facts.js';
+import { ALL_HOSTS } from '../platform/probe-hosts.js';
+import type { Protocol } from '../platform/probe-udp.js';
 import { excludedPorts, portSequence, preferredPort } from './args.js';
 
 export { portNumbers } from './args.js';
@@ -37,7 +40,21 @@ export type Options = {
    */
   readonly reserve?: boolean;
   /**
-   * The only address to probe, as in get-port (IPv4 or IPv6, or a name Node resolves). Default: on
+   * portlease's addition: `'udp'` probes each port with a UDP bind instead of a TCP listen, for a
+   * server that receives datagrams (`dgram`), so a port another program holds on UDP is skipped.
+   * get-port (and this, by default) checks TCP only.
+   * @default 'tcp'
+   *
+   * @example
+   * ```ts
+   * const port = await getPort({ port: portNumbers(3000, 3500), protocol: 'udp' });
+   * dgram.createSocket({ type: 'udp4', reuseAddr: true }).bind(port);
+   * ```
+   */
+  readonly protocol?: Protocol;
+  /**
+   * The only address to probe, as in get-port (IPv4 or IPv6, or a name such as `'localhost'`, resolved
+   * as Node's `listen` resolves it: the first address `dns.lookup` gives). Default: on
    * Linux one dual-stack `::` (it sees a listener on any address); elsewhere the wildcard and loopback
    * addresses of both families plus every address of `os.networkInterfaces()`.
    * An address this host does not have rejects with Node's error (e.g. `EADDRNOTAVAIL`), as get-port.
@@ -71,7 +88,7 @@ function ownerLabel(): string {
  */
 function localHosts(): string[] | undefined {
   if (platformFacts().os === 'linux') return undefined;
-  const hosts = new Set(DEFAULT_HOSTS);
+  const hosts = new Set(ALL_HOSTS);
   for (const addresses of Object.values(networkInterfaces())) {
     for (const { address } of addresses ?? []) hosts.add(address);
   }
@@ -83,8 +100,8 @@ function localHosts(): string[] | undefined {
  * listen callback uncalled, get-port's hang; leasePort reports it as ABORTED instead), so a host this machine does not have (or cannot resolve)
  * rejects with Node's own error, as get-port does; portlease's probes would count it as free.
  */
-function checkHost(listenOptions: Omit<ListenOptions, 'port'>): Promise<void> {
-  const { signal: _signal, ...rest } = listenOptions;
+function checkHost(listenOptions: Omit<ListenOptions, 'port'> & { protocol?: unknown }): Promise<void> {
+  const { signal: _signal, protocol: _protocol, ...rest } = listenOptions;
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -94,7 +111,17 @@ function checkHost(listenOptions: Omit<ListenOptions, 'port'>): Promise<void> {
 }
 
 /**
- * Get an available TCP port, as get-port 7 does, and lease it: no other process using portlease (same
+ * The address Node's `listen` binds for `host`: an IP as given, a name (`'localhost'`) as `dns.lookup`
+ * resolves it, first address, as net.Server does. Called after {@link checkHost}, so a name that does
+ * not resolve has already failed with get-port's own `ENOTFOUND`.
+ */
+async function listenAddress(host: string): Promise<string> {
+  if (isIP(host) !== 0) return host;
+  return (await lookup(host)).address;
+}
+
+/**
+ * Get an available TCP port (or UDP, with `protocol: 'udp'`), as get-port 7 does, and lease it: no other process using portlease (same
  * lock directory, `PORTLEASE_DIR`) gets it until this process calls {@link clearLockedPorts} or exits;
  * after a crash the lease is recovered. Nothing here holds the process open.
  *
@@ -116,17 +143,19 @@ export default async function getPort(options?: Options): Promise<number> {
 
   const host = listenOptions.host;
   const base: LeaseOptions = { owner: ownerLabel() };
-  const hosts = host ? [host] : localHosts();
+  const hosts = host ? undefined : localHosts();
   if (hosts) base.hosts = hosts;
   if (listenOptions.signal) base.signal = listenOptions.signal;
+  if (options?.protocol !== undefined) base.protocol = options.protocol;
   // Checked at the first port tried, not before: get-port reports a bad `port` value before a bad host.
   let hostChecked = !host;
 
   for (const value of ports) {
     if (exclude.has(value)) continue;
     const port = preferredPort(value, listenOptions);
-    if (!hostChecked) {
+    if (!hostChecked && host) {
       await checkHost(listenOptions);
+      base.hosts = [await listenAddress(host)];
       hostChecked = true;
     }
     if (port === 0) {

@@ -1,6 +1,11 @@
 import { fdExhaustion, PortleaseError } from '../errors.js';
-import { type LeaseShape, resolveShape } from '../options/lease-shape.js';
-import { type LeaseOptions, resolveOptions } from '../options/resolve.js';
+import {
+  type LeaseOptions,
+  type LeasePortsOptions,
+  type LeaseShape,
+  resolveLease,
+} from '../options/resolve.js';
+import { isOwnerAlive } from '../realm/liveness.js';
 import { acquireOwner, releaseOwner, retainOwner, retryDeferred } from '../realm/owner.js';
 import { ensureLockDir } from '../store/lock-dir.js';
 import { sweepStagingOnce } from '../store/sweep.js';
@@ -9,7 +14,7 @@ import { Candidates } from './candidates.js';
 import { exhausted, impossibleCount, usablePorts } from './exhaustion.js';
 import type { PortLease } from './lease.js';
 import { chooseSticky, rememberSticky, type StickyChoice, stickyKey } from './sticky.js';
-import { Attempt, aborted, type Session, takePort } from './take-port.js';
+import { type AttemptLabel, aborted, type Session, stageAttempt, takePort } from './take-port.js';
 
 /*
  * The allocator is policy: which ports to try and in what order (a sticky preference first, then a
@@ -18,18 +23,17 @@ import { Attempt, aborted, type Session, takePort } from './take-port.js';
  */
 
 async function openSession(
-  options: LeaseOptions | undefined,
+  options: LeasePortsOptions | undefined,
   count: number,
-  api: string,
+  api: 'leasePort' | 'leasePorts',
 ): Promise<{ session: Session; shape: LeaseShape }> {
-  const resolved = resolveOptions(options, process.env, api);
-  const shape = resolveShape(options ?? {}, process.env, api, count);
+  const { options: resolved, shape } = resolveLease(options, process.env, { api, count });
   if (resolved.signal?.aborted) throw aborted(resolved.signal);
   const usable = usablePorts(resolved);
   if (count > usable) throw impossibleCount(resolved, count, usable);
   retryDeferred();
   const paths = ensureLockDir(resolved.lockDir);
-  sweepStagingOnce(paths);
+  sweepStagingOnce(paths, isOwnerAlive);
   const ownerId = await acquireOwner().catch((error) => {
     throw fdExhaustion(error, 'open its liveness socket') ?? error;
   });
@@ -61,11 +65,13 @@ function choose(
 async function leaseOne(
   session: Session,
   sticky: StickyChoice | undefined,
+  owner: string,
   taken: number,
   wanted: number,
 ): Promise<PortLease> {
   const { options } = session;
-  const attempt = new Attempt(session, sticky?.key.name);
+  const label: AttemptLabel = { owner, sticky: sticky?.key.name };
+  const attempt = stageAttempt(session, label);
   try {
     const preferred = sticky?.preferred;
     let lease = preferred === undefined ? undefined : await takePort(session, attempt, preferred);
@@ -107,7 +113,8 @@ async function leaseOne(
 export async function leasePort(options?: LeaseOptions): Promise<PortLease> {
   const { session, shape } = await openSession(options, 1, 'leasePort');
   try {
-    const lease = await leaseOne(session, choose(session, shape, shape.sticky[0], session.options.max), 0, 1);
+    const sticky = choose(session, shape, shape.sticky[0], session.options.max);
+    const lease = await leaseOne(session, sticky, shape.owners[0] as string, 0, 1);
     retainOwner(session.ownerId);
     return lease;
   } finally {
@@ -125,9 +132,10 @@ export async function leasePort(options?: LeaseOptions): Promise<PortLease> {
  * const [api, web, db] = await leasePorts(3, { owner: 'e2e stack' });
  * const brokers = await leasePorts(5, { contiguous: true }); // brokers[0].port + 4 === brokers[4].port
  * const [front, back] = await leasePorts(2, { sticky: ['front', 'back'] });
+ * const [api, web] = await leasePorts(2, { owner: ['e2e api', 'e2e web'] }); // one label per port
  * ```
  */
-export async function leasePorts(count: number, options?: LeaseOptions): Promise<PortLease[]> {
+export async function leasePorts(count: number, options?: LeasePortsOptions): Promise<PortLease[]> {
   if (!Number.isInteger(count) || count < 1 || count > 65535) {
     throw new PortleaseError(
       'INVALID_OPTIONS',
@@ -138,7 +146,7 @@ export async function leasePorts(count: number, options?: LeaseOptions): Promise
   try {
     if (shape.contiguous) {
       const top = session.options.max - count + 1;
-      return await leaseBlock(session, count, choose(session, shape, shape.sticky[0], top));
+      return await leaseBlock(session, shape.owners, choose(session, shape, shape.sticky[0], top));
     }
     // Sticky ports first, so a port of this call drawn at random never takes a name's port.
     const order = [...Array(count).keys()].sort(
@@ -149,7 +157,7 @@ export async function leasePorts(count: number, options?: LeaseOptions): Promise
     try {
       for (const index of order) {
         const sticky = choose(session, shape, shape.sticky[index], session.options.max);
-        const lease = await leaseOne(session, sticky, leases.length, count);
+        const lease = await leaseOne(session, sticky, shape.owners[index] as string, leases.length, count);
         leases.push(lease);
         placed[index] = lease;
         retainOwner(session.ownerId);

@@ -2,7 +2,7 @@ import { retainOwner } from '../realm/owner.js';
 import { noFreeRun } from './exhaustion.js';
 import type { PortLease } from './lease.js';
 import { rememberSticky, type StickyChoice } from './sticky.js';
-import { Attempt, aborted, type Session, takePort } from './take-port.js';
+import { type Attempt, aborted, type Session, stageAttempt, takePort } from './take-port.js';
 
 /**
  * Leases `count` consecutive ports, all or nothing. It walks the range once from a start (the sticky
@@ -15,9 +15,10 @@ import { Attempt, aborted, type Session, takePort } from './take-port.js';
  */
 export async function leaseBlock(
   session: Session,
-  count: number,
+  owners: readonly string[],
   sticky: StickyChoice | undefined,
 ): Promise<PortLease[]> {
+  const count = owners.length;
   const { min, max, signal } = session.options;
   const lastBase = max - count + 1;
   const start =
@@ -45,9 +46,10 @@ export async function leaseBlock(
       if (port === min && visited > 0) drop();
       if (run.length === 0 && port > lastBase) continue;
       const name = run.length === 0 ? sticky?.key.name : undefined;
-      if (attempt === undefined || attempt.sticky !== name) {
+      const owner = owners[run.length] as string;
+      if (attempt === undefined || attempt.sticky !== name || attempt.owner !== owner) {
         attempt?.discard();
-        attempt = new Attempt(session, name);
+        attempt = stageAttempt(session, { owner, sticky: name });
       }
       const lease = await takePort(session, attempt, port);
       if (lease === undefined) {

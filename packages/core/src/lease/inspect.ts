@@ -4,7 +4,7 @@ import { chooseLockDir } from '../options/resolve.js';
 import { isOwnerAlive } from '../realm/liveness.js';
 import { portDirOf, portsInScope, readPortDir, removeEntry, removeIfEmpty } from '../store/entries.js';
 import { ensureLockDir, type LockPaths, lockDirError } from '../store/lock-dir.js';
-import { sweepMemos } from '../store/memos.js';
+import { sweepMemos, trimMemos } from '../store/memos.js';
 import { ownerIdOfToken, type RecordProblem, readRecord } from '../store/record.js';
 import { sweepStaging } from '../store/sweep.js';
 import { MEMO_MAX_AGE_MS } from './sticky.js';
@@ -110,7 +110,7 @@ export interface GcResult {
   staged: number;
   /** Empty port directories removed (left by a crash between two steps of a release). */
   empty: number;
-  /** Sticky memos removed: of keys not used for 30 days, and leftovers of interrupted writes. */
+  /** Sticky memos removed: of keys not used for 30 days, beyond the cap of 1024 or while their filesystem is short of space, and leftovers of interrupted writes. */
   memos: number;
   /** Entries left alone because nothing proves their owner dead. */
   unknown: string[];
@@ -125,9 +125,9 @@ export async function collectGarbage(options?: InspectOptions): Promise<GcResult
   const paths = ensureLockDir(lockDirOf(options, 'collectGarbage'));
   const result: GcResult = {
     stale: 0,
-    staged: await sweepStaging(paths),
+    staged: await sweepStaging(paths, isOwnerAlive),
     empty: 0,
-    memos: sweepMemos(paths, MEMO_MAX_AGE_MS),
+    memos: sweepMemos(paths, MEMO_MAX_AGE_MS) + trimMemos(paths),
     unknown: [],
   };
   for (const info of await inspectScope(paths)) {

@@ -1,5 +1,4 @@
-import { onProcessExit, releaseOwner } from '../realm/owner.js';
-import { removeOwnRecord } from '../store/entries.js';
+import { onProcessExit, releaseOwner, removeOrDefer } from '../realm/owner.js';
 
 /**
  * A port held for this process (or worker thread) until {@link PortLease.release} is called or the
@@ -16,7 +15,7 @@ import { removeOwnRecord } from '../store/entries.js';
  * await using lease2 = await leasePort();
  * ```
  */
-export class PortLease implements AsyncDisposable, Disposable {
+export interface PortLease extends AsyncDisposable, Disposable {
   /** The leased TCP port. */
   readonly port: number;
   /** The label kept in the lease record (the `owner` option). */
@@ -24,6 +23,29 @@ export class PortLease implements AsyncDisposable, Disposable {
   /** This lease's token: the record file's name, the only name release deletes. */
   readonly token: string;
   /** The sticky name this lease was taken under (the `sticky` option), if any. */
+  readonly sticky: string | undefined;
+  /** Whether {@link PortLease.release} has run. */
+  readonly released: boolean;
+  /**
+   * Deletes this lease's own record (never another's, even if this one had been reclaimed) and frees
+   * the port for others. Safe to call more than once.
+   *
+   * If the lock directory cannot be written (read-only, replaced), it rejects with a `PortleaseError`
+   * (`LOCK_DIR_UNWRITABLE`, `LOCK_DIR_UNSAFE`, …); the lease counts as released and the removal is
+   * retried before this process's next allocation and at exit.
+   */
+  release(): Promise<void>;
+  /** {@link PortLease.release}, synchronously: for exit handlers and `using`. */
+  releaseSync(): void;
+  /** `{ port, owner, sticky? }`, as `JSON.stringify` shows a lease. */
+  toJSON(): { port: number; owner: string; sticky?: string };
+}
+
+/** The one implementation of {@link PortLease}, made by take-port.ts only (no public constructor). */
+export class HeldLease implements PortLease {
+  readonly port: number;
+  readonly owner: string;
+  readonly token: string;
   readonly sticky: string | undefined;
   readonly #dir: string;
   readonly #root: string;
@@ -87,7 +109,7 @@ export class PortLease implements AsyncDisposable, Disposable {
   #drop(): void {
     if (this.#released) return;
     this.#released = true;
-    removeOwnRecord(this.#dir, this.token, this.#root);
+    removeOrDefer(this.#dir, this.token, this.#root);
   }
 
   [Symbol.asyncDispose](): Promise<void> {

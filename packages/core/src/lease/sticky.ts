@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { realpathSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import type { LockPaths } from '../store/lock-dir.js';
 import { type Memo, type MemoKey, readMemo, writeMemo } from '../store/memos.js';
 
@@ -15,57 +13,12 @@ import { type Memo, type MemoKey, readMemo, writeMemo } from '../store/memos.js'
 /** A sticky name within a project. */
 export type StickyKey = MemoKey;
 
-/** What a sticky name may be: it appears in env names, file listings and labels. */
-export const STICKY_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 /** The memo follows a new port after the remembered one was unavailable this many leases in a row. */
 export const FOLLOW_AFTER = 3;
 /** `gc` removes memos of keys not used for this long: 30 days. */
 export const MEMO_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 /** A lease that changed nothing rewrites its memo only when `used` is older than this (for gc age). */
 const TOUCH_AFTER_MS = 24 * 3600 * 1000;
-
-const projects = new Map<string, string>();
-
-/**
- * The project a sticky name belongs to by default: the nearest directory at or above `from` that
- * holds a `package.json`, else the nearest holding `.git` (a checkout or a worktree), else `from`
- * itself; resolved through symlinks, so two paths to one checkout are one project. Cached per `from`.
- */
-export function projectOf(from: string = process.cwd()): string {
-  let project = projects.get(from);
-  if (project === undefined) {
-    project = findProject(resolve(from));
-    projects.set(from, project);
-  }
-  return project;
-}
-
-function findProject(start: string): string {
-  for (const marker of ['package.json', '.git']) {
-    for (let dir = start; ; dir = dirname(dir)) {
-      if (exists(join(dir, marker))) return real(dir);
-      if (dirname(dir) === dir) break;
-    }
-  }
-  return real(start);
-}
-
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function real(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
 
 const keys = new Map<string, StickyKey>();
 

@@ -3,21 +3,22 @@ import { PortleaseError } from '../errors.js';
 import type { ResolvedOptions } from '../options/resolve.js';
 import { findListener } from '../platform/probe.js';
 import { isOwnerAlive } from '../realm/liveness.js';
+import { removeOrDefer } from '../realm/owner.js';
 import {
   portDirOf,
   publish,
   readPortDir,
   removeEntry,
   removeIfEmpty,
-  removeOwnRecord,
   stageRecord,
   unpublish,
 } from '../store/entries.js';
 import { type LockPaths, lockDirError } from '../store/lock-dir.js';
+import { trimMemos } from '../store/memos.js';
 import { createRecord, newToken, ownerIdOfToken } from '../store/record.js';
 import type { Candidates } from './candidates.js';
 import type { Encounters } from './exhaustion.js';
-import { PortLease } from './lease.js';
+import { HeldLease, type PortLease } from './lease.js';
 
 /** State of one leasePort / leasePorts call. */
 export interface Session extends Encounters {
@@ -31,20 +32,25 @@ export interface Session extends Encounters {
   mine: Set<number>;
 }
 
+/** What one lease's record says: its owner label and its sticky name, if any. */
+export interface AttemptLabel {
+  owner: string;
+  sticky: string | undefined;
+}
+
 /** A record staged for one lease, tried on port after port until one is won. */
 export class Attempt {
   readonly token: string;
+  readonly owner: string;
   readonly sticky: string | undefined;
   /** The staged directory, until it is published (then it is the lease's) or discarded. */
   staged: string | undefined;
 
-  constructor(session: Session, sticky?: string) {
-    this.token = newToken(session.ownerId);
-    this.sticky = sticky;
-    const body = JSON.stringify(createRecord(session.options.owner, session.ownerId, this.token, sticky));
-    const { staged, paths } = stageRecord(session.options.lockDir, session.paths, this.token, body);
+  constructor(token: string, label: AttemptLabel, staged: string) {
+    this.token = token;
+    this.owner = label.owner;
+    this.sticky = label.sticky;
     this.staged = staged;
-    session.paths = paths;
   }
 
   /** Removes the staged record if it was never handed out. */
@@ -57,6 +63,30 @@ export class Attempt {
     }
     this.staged = undefined;
   }
+}
+
+/**
+ * Stages the record of one lease (written in full, not yet published) and returns its attempt. The
+ * lock directory is verified again, and recreated once, if its scope vanished: the session's paths are
+ * updated then. On a full filesystem, memos give way to the lease (they are only preferences): they
+ * are trimmed once and the staging is tried again.
+ */
+export function stageAttempt(session: Session, label: AttemptLabel): Attempt {
+  const token = newToken(session.ownerId);
+  const body = JSON.stringify(createRecord(label.owner, session.ownerId, token, label.sticky));
+  let staged: ReturnType<typeof stageRecord>;
+  try {
+    staged = stageRecord(session.options.lockDir, session.paths, token, body);
+  } catch (error) {
+    if (!(error instanceof PortleaseError && noSpace(error) && trimMemos(session.paths) > 0)) throw error;
+    staged = stageRecord(session.options.lockDir, session.paths, token, body);
+  }
+  session.paths = staged.paths;
+  return new Attempt(token, label, staged.staged);
+}
+
+function noSpace(error: PortleaseError): boolean {
+  return error.code === 'LOCK_DIR_UNWRITABLE' && ['ENOSPC', 'EDQUOT'].includes(String(error.details.errno));
 }
 
 export function aborted(signal: AbortSignal): PortleaseError {
@@ -139,7 +169,7 @@ export async function takePort(
   if (!won) return undefined;
   let listener: string | undefined;
   try {
-    listener = await findListener(port, options.hosts);
+    listener = await findListener(port, options.hosts, options.protocol);
   } catch (error) {
     // The probe itself failed (out of file descriptors): give the port back, then report.
     throw giveBack(attempt, portDir, root, error);
@@ -147,7 +177,7 @@ export async function takePort(
   if (listener === undefined) {
     attempt.staged = undefined;
     session.mine.add(port);
-    return new PortLease(port, options.owner, attempt.token, portDir, session.ownerId, root, attempt.sticky);
+    return new HeldLease(port, attempt.owner, attempt.token, portDir, session.ownerId, root, attempt.sticky);
   }
   // Someone outside portlease listens there: take our record back for the next port.
   session.busy.set(port, listener);
@@ -161,13 +191,13 @@ export async function takePort(
 
 /**
  * Removes a record this call published but will not hand out, after `failure`; returns `failure`, the
- * error to report. A removal the lock directory refuses is deferred by removeOwnRecord, retried before
+ * error to report. A removal the lock directory refuses is deferred by removeOrDefer, retried before
  * the next allocation and at exit.
  */
 function giveBack(attempt: Attempt, portDir: string, root: string, failure: unknown): unknown {
   attempt.staged = undefined;
   try {
-    removeOwnRecord(portDir, attempt.token, root);
+    removeOrDefer(portDir, attempt.token, root);
   } catch {
     // Deferred; the first failure is the one to report.
   }

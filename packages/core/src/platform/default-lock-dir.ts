@@ -1,5 +1,5 @@
-import { lstatSync, statfsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, statfsSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { platformFacts } from './facts.js';
 
@@ -55,13 +55,16 @@ export interface DefaultLockDirFacts {
   /** The shared-memory directory tried on Linux. */
   shm: string;
   uid: number | null;
-  tmpdir: string;
+  /** The fixed system temp directory of POSIX systems (`/tmp`), never `$TMPDIR`. */
+  tmp: string;
+  /** Windows: the user's profile directory from the account database (`os.userInfo().homedir`). */
+  profile: string;
 }
 
 /** Why the default lock directory is where it is, for `portlease doctor`. */
 export interface DefaultLockDirChoice {
   path: string;
-  /** `XDG_RUNTIME_DIR`, `/dev/shm`, or `temp directory`. */
+  /** `/dev/shm`, `/tmp`, `user profile` (Windows) or `temp directory` (no `/tmp`, e.g. Android). */
   source: string;
   /** When `/dev/shm` was not used on Linux: why. */
   shmSkipped?: string;
@@ -91,16 +94,41 @@ function shmProblem(shm: string): string | undefined {
 const PROCESS_UID: number | null = typeof process.getuid === 'function' ? process.getuid() : null;
 
 let shmCache: { shm: string; problem: string | undefined } | undefined;
+let tmpCache: boolean | undefined;
+let profileCache: string | undefined;
+
+/** The user's profile from the account database (not `%USERPROFILE%`), else the temp directory's parent. */
+function windowsProfile(): string {
+  if (profileCache === undefined) {
+    try {
+      profileCache = userInfo().homedir;
+    } catch {
+      profileCache = join(tmpdir(), '..', '..', '..');
+    }
+  }
+  return profileCache;
+}
 
 /**
- * The default lock directory and why: `$XDG_RUNTIME_DIR/portlease` when set (per user, 0700 by design);
- * on Linux `/dev/shm/portlease-<uid>` when /dev/shm is a real tmpfs directory (a lease is metadata
- * work — mkdir, create, rename, unlink — which on a disk-backed /tmp goes through the journal and costs
- * ~10× more); else `<os.tmpdir()>/portlease-<uid>`. `PORTLEASE_DIR` is applied by the caller, before
- * this. The /dev/shm decision is read once per process.
+ * The default lock directory and why. It is computed from facts that are the same for every process
+ * of a user on the host, never from the environment (`XDG_RUNTIME_DIR`, `TMPDIR`, `TEMP`): a login
+ * shell, cron, a CI service, `sudo` and `docker exec` see different environments, and processes that
+ * resolve different directories lease the same ports.
+ *
+ * - Linux: `/dev/shm/portlease-<uid>` when /dev/shm is a real tmpfs directory (a lease is metadata
+ *   work, which on a disk-backed /tmp goes through the journal and costs ~10× more); else
+ *   `/tmp/portlease-<uid>`.
+ * - macOS and other Unixes: `/tmp/portlease-<uid>` (macOS's per-user `$TMPDIR` is set by launchd for
+ *   GUI and login sessions but not for cron, `sudo` or ssh commands, so it is not the same for every
+ *   process of the user; `/tmp` is). Without a `/tmp` (Android): `<os.tmpdir()>/portlease-<uid>`.
+ * - Windows: `<profile>\AppData\Local\Temp\portlease-user`, where `<profile>` is the account's
+ *   profile directory as the account database gives it (not `%USERPROFILE%` or `%TEMP%`); it is the
+ *   usual `%TEMP%`, so it is also what portlease 0.1.0 used there.
+ *
+ * `PORTLEASE_DIR` is applied by the caller, before this. The /dev/shm decision is read once per process.
  */
 export function chooseDefaultLockDir(
-  env: NodeJS.ProcessEnv = process.env,
+  _env: NodeJS.ProcessEnv = process.env,
   facts: Partial<DefaultLockDirFacts> = {},
 ): DefaultLockDirChoice {
   // The platform facts, not process.platform: the tests that run macOS and Windows paths on Linux
@@ -108,9 +136,17 @@ export function chooseDefaultLockDir(
   const platform = facts.platform ?? platformFacts().os;
   const uid = facts.uid !== undefined ? facts.uid : PROCESS_UID;
   const name = `portlease-${uid ?? 'user'}`;
-  if (env.XDG_RUNTIME_DIR) return { path: join(env.XDG_RUNTIME_DIR, 'portlease'), source: 'XDG_RUNTIME_DIR' };
-  // os.tmpdir() reads the environment on every call: only when the temp directory is the answer.
-  const temp = () => ({ path: join(facts.tmpdir ?? tmpdir(), name), source: 'temp directory' });
+  if (platform === 'win32') {
+    const profile = facts.profile ?? windowsProfile();
+    return { path: join(profile, 'AppData', 'Local', 'Temp', name), source: 'user profile' };
+  }
+  const temp = () => {
+    if (facts.tmp !== undefined) return { path: join(facts.tmp, name), source: facts.tmp };
+    tmpCache ??= existsSync('/tmp');
+    return tmpCache
+      ? { path: join('/tmp', name), source: '/tmp' }
+      : { path: join(tmpdir(), name), source: 'temp directory' };
+  };
   if (platform !== 'linux') return temp();
   const shm = facts.shm ?? '/dev/shm';
   let problem: string | undefined;
@@ -123,9 +159,10 @@ export function chooseDefaultLockDir(
 }
 
 /**
- * The default lock directory: `$XDG_RUNTIME_DIR/portlease` when set, else on Linux
- * `/dev/shm/portlease-<uid>` when /dev/shm is a tmpfs, else `<os.tmpdir()>/portlease-<uid>`.
- * (`PORTLEASE_DIR`, when set, wins over all of these; this function does not look at it.)
+ * The default lock directory: on Linux `/dev/shm/portlease-<uid>` when /dev/shm is a tmpfs, else
+ * `/tmp/portlease-<uid>` (every Unix); on Windows `<profile>\AppData\Local\Temp\portlease-user`. No
+ * environment variable moves it, so every process of a user on one host finds the same one
+ * (`PORTLEASE_DIR`, when set, wins over all of these; this function does not look at it).
  *
  * @example
  * ```ts

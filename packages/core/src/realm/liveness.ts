@@ -3,6 +3,7 @@ import { unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { fdExhaustion, hasErrno } from '../errors.js';
 import { type OracleKind, platformFacts } from '../platform/facts.js';
+import { OWNER_ID_PATTERN } from '../store/record.js';
 import {
   confirmDeadAndClean,
   ensureOwnerSocketDir,
@@ -19,7 +20,7 @@ import {
  * pipe; elsewhere a socket file in a private per-user directory (see platform/owner-sockets.ts for
  * where and why). Which one is a platform fact ({@link platformFacts}), read once per process.
  */
-export const OWNER_ID_PATTERN = /^[0-9a-f]{24}$/;
+export { OWNER_ID_PATTERN };
 
 export function newOwnerId(): string {
   return randomBytes(12).toString('hex');

@@ -1,4 +1,5 @@
 import type { Server } from 'node:net';
+import { removeOwnRecord } from '../store/entries.js';
 import { onProcessEnd } from './exit-hook.js';
 import { listenOracle, newOwnerId } from './liveness.js';
 
@@ -97,6 +98,18 @@ export function releaseOwner(id: string): void {
 export function deferRemoval(token: string, remove: () => void): void {
   state().deferred.set(token, remove);
   hook();
+}
+
+/**
+ * Removes this realm's own record of `token`. If the lock directory refuses (turned read-only,
+ * replaced), the removal is deferred, retried before this process's next allocation and at exit,
+ * never abandoned while it lives on; the refusal is thrown, coded.
+ */
+export function removeOrDefer(portDir: string, token: string, root: string): void {
+  const refused = removeOwnRecord(portDir, token, root);
+  if (!refused) return;
+  deferRemoval(token, refused.retry);
+  throw refused.error;
 }
 
 /** Retries the deferred removals. Costs nothing when there are none. */

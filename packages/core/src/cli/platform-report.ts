@@ -1,8 +1,8 @@
+import { osExcludedPorts } from '../platform/excluded-ports.js';
+import { platformFacts } from '../platform/facts.js';
+import { type EphemeralRange, ephemeralRange } from '../platform/ports.js';
+import { defaultProbeHosts, probeHostsReason } from '../platform/probe-hosts.js';
 import { ownerSocketDir } from '../realm/owner-sockets.js';
-import { osExcludedPorts } from './excluded-ports.js';
-import { platformFacts } from './facts.js';
-import { type EphemeralRange, ephemeralRange } from './ports.js';
-import { defaultProbeHosts, probeHostsReason } from './probe-hosts.js';
 
 /** What the core decided from the platform and where each value came from, for `portlease doctor`. */
 export interface PlatformReport {
