@@ -2,7 +2,7 @@
 // portlease against get-port and its peers, side by side in one run. See README.md.
 //   node bench/run.mjs            full run (~15 min on 2 cores): writes bench/results/{RESULTS.md,chart.svg,results.json}
 //   node bench/run.mjs --quick    CI smoke run (~1 min): writes bench/results/quick/ (git-ignored)
-// Options: --only contention,latency,scale,batch,crash,e2e  --libs portlease,get-port,…  --repeats N  --out DIR
+// Options: --only contention,latency,scale,batch,crash,process,e2e  --libs portlease,get-port,…  --repeats N  --out DIR
 //          --render DIR (rewrite RESULTS.md and chart.svg from DIR/results.json, measuring nothing)
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { runContention } from './measures/contention/measure.mjs';
 import { runCrash } from './measures/crash/measure.mjs';
 import { runE2E } from './measures/e2e/measure.mjs';
 import { runLibraryLatency } from './measures/latency/measure.mjs';
+import { runProcess } from './measures/process/measure.mjs';
 import { runScale } from './measures/scale/measure.mjs';
 import { aggregateAll } from './report/aggregate.mjs';
 import { rerender, writeOutputs } from './report/output.mjs';
@@ -25,7 +26,7 @@ import { findFreeZone } from './shared/net.mjs';
 import { summarize } from './shared/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const MEASURES = ['contention', 'latency', 'scale', 'batch', 'crash', 'e2e'];
+const MEASURES = ['contention', 'latency', 'scale', 'batch', 'crash', 'process', 'e2e'];
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -39,7 +40,7 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   console.log(
-    'usage: node bench/run.mjs [--quick] [--only contention,latency,scale,batch,crash,e2e] [--libs portlease,get-port,…] [--repeats N] [--out DIR]\n       node bench/run.mjs --render DIR   (rewrite DIR/RESULTS.md and chart.svg from DIR/results.json)',
+    'usage: node bench/run.mjs [--quick] [--only contention,latency,scale,batch,crash,process,e2e] [--libs portlease,get-port,…] [--repeats N] [--out DIR]\n       node bench/run.mjs --render DIR   (rewrite DIR/RESULTS.md and chart.svg from DIR/results.json)',
   );
   process.exit(0);
 }
@@ -75,6 +76,7 @@ const plan = {
   scaleRange: [10000, 32767],
   batch: { counts: [1, 10, 100], repeats: quick ? 3 : 10 },
   crashCycles: quick ? 3 : 5,
+  processRounds: quick ? 3 : 25,
   e2eRepeats: Number(args.repeats ?? 2),
   hold: 300,
   maxDelay: 100,
@@ -210,6 +212,17 @@ const measures = {
       if (run) raw.crash.runs.push(run);
     }
     log(`crash: recovered after ${raw.crash.runs.map((r) => r.recoveredMs.toFixed(1)).join(', ')} ms`);
+  },
+  async process() {
+    raw.process = runProcess({ rounds: plan.processRounds });
+    const { byCase, ratios } = raw.process;
+    log(
+      `process: ${Object.entries(ratios)
+        .map(
+          ([name, r]) => `${name} ${byCase[name].wallMs.toFixed(1)} ms (${r.wallRatio.toFixed(2)}x ${r.vs})`,
+        )
+        .join(', ')}`,
+    );
   },
   async e2e() {
     raw.e2e = await attempt('e2e', () =>

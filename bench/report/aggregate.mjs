@@ -165,5 +165,6 @@ export function aggregateAll(raw) {
     scale: has(raw.scale) ? aggregateScale(raw.scale) : undefined,
     batch: has(raw.batch) ? raw.batch : undefined,
     crash: has(raw.crash) ? aggregateCrash(raw.crash) : undefined,
+    process: raw.process,
   };
 }

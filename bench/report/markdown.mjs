@@ -3,6 +3,7 @@
 import { FEATURE_ROWS, LIBRARIES } from '../shared/libraries.mjs';
 import { contentionSection } from './sections/contention.mjs';
 import { latencySection } from './sections/latency.mjs';
+import { processSection } from './sections/process.mjs';
 import { batchSection, crashSection, scaleSection } from './sections/scale.mjs';
 import { header, row } from './table.mjs';
 
@@ -108,6 +109,8 @@ export function renderReport(agg, meta, sections) {
     parts.push('', '## 4a. Scale: live leases in the lock directory', '', scaleSection(agg.scale, meta));
   if (agg.batch) parts.push('', '## 4b. Many ports at once', '', batchSection(agg.batch));
   if (agg.crash) parts.push('', '## 5. Crash recovery', '', crashSection(agg.crash));
+  if (agg.process)
+    parts.push('', '## 6. A whole process: import, one lease, exit', '', processSection(agg.process));
   for (const [title, body] of sections) parts.push('', `## ${title}`, '', body);
   return `${parts.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@
 import { isPortlease, labelOf } from '../shared/libraries.mjs';
 import { floorKeyOf } from './aggregate.mjs';
 import { fmtMs, fmtRatio } from './format.mjs';
+import { processTargets } from './sections/process.mjs';
 
 const mark = (ok) => (ok === undefined ? 'not measured' : ok ? 'met' : '**missed**');
 const who = (id) => (id === 'portlease' ? 'portlease, defaults' : labelOf(id));
@@ -120,6 +121,7 @@ export function evaluateTargets(agg, meta) {
       mark(s.vsEmpty.median <= 1.5),
     ]);
   }
+  if (agg.process) rows.push(...processTargets(agg.process, mark));
   if (agg.crash) {
     const c = agg.crash;
     rows.push([

@@ -4,6 +4,9 @@ import { library } from '../../tsup.base.js';
 export default defineConfig([
   {
     ...library,
+    // One shared chunk for the entries: a process importing both portlease and portlease/get-port
+    // loads the core once (issue 25).
+    splitting: true,
     entry: {
       index: 'src/index.ts',
       adapter: 'src/adapter.ts',

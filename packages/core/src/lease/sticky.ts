@@ -1,6 +1,9 @@
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { builtin } from '../platform/builtin.js';
 import type { LockPaths } from '../store/lock-dir.js';
 import { type Memo, type MemoKey, readMemo, writeMemo } from '../store/memos.js';
+
+const crypto = builtin<typeof Crypto>('node:crypto');
 
 /*
  * Sticky ports: the same port for the same name of the same project, run after run, as a preference
@@ -27,7 +30,7 @@ export function stickyKey(name: string, project: string): StickyKey {
   const text = `${name}\0${project}`;
   let key = keys.get(text);
   if (key === undefined) {
-    key = { name, project, id: createHash('sha256').update(text).digest('hex').slice(0, 32) };
+    key = { name, project, id: crypto().createHash('sha256').update(text).digest('hex').slice(0, 32) };
     if (keys.size >= 1000) keys.clear();
     keys.set(text, key);
   }

@@ -1,4 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+import { builtin } from './builtin.js';
+
+const childProcess = builtin<typeof ChildProcess>('node:child_process');
 
 /** The longest one OS query may take; a command that hangs costs this once per process, then defaults. */
 export const COMMAND_TIMEOUT_MS = 2000;
@@ -19,7 +22,7 @@ let timedOut = false;
 export function runCommand(file: string, args: readonly string[]): CommandResult {
   const shown = [file, ...args].join(' ');
   if (timedOut) return { ok: false, reason: `\`${shown}\` skipped: an earlier OS command timed out` };
-  const result = spawnSync(file, args, {
+  const result = childProcess().spawnSync(file, args, {
     encoding: 'utf8',
     timeout: COMMAND_TIMEOUT_MS,
     killSignal: 'SIGKILL',

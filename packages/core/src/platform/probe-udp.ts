@@ -1,5 +1,8 @@
-import { createSocket } from 'node:dgram';
+import type * as Dgram from 'node:dgram';
 import { isIP } from 'node:net';
+import { builtin } from './builtin.js';
+
+const dgram = builtin<typeof Dgram>('node:dgram');
 
 /**
  * The transport a lease's probe checks: `'tcp'` (the default: a TCP listen) or `'udp'` (a UDP bind,
@@ -18,7 +21,7 @@ export const PROTOCOLS: readonly Protocol[] = Object.freeze(['tcp', 'udp']);
  */
 export function bindUdpOnce(port: number, host: string): Promise<NodeJS.ErrnoException | undefined> {
   return new Promise((resolve) => {
-    const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', ipv6Only: false });
+    const socket = dgram().createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', ipv6Only: false });
     socket.unref();
     socket.once('error', (error: NodeJS.ErrnoException) => {
       try {

@@ -33,8 +33,13 @@ async function probeOne(port: number, host: string, protocol: Protocol): Promise
       else resolve(ABSENT.has(code) ? 'absent' : { errno: code });
     });
     // `::` is probed dual-stack (libuv sets IPV6_V6ONLY=0 explicitly, whatever net.ipv6.bindv6only
-    // says), as a server listening without a host would bind it.
-    server.listen({ port, host, exclusive: true, ipv6Only: false }, () => {
+    // says), as a server listening without a host binds it, and so it is probed: a listen without a
+    // host binds `::` dual-stack (falling back to `0.0.0.0` where IPv6 is absent, which is what an
+    // absent `::` leads to below anyway) and skips dns.lookup, whose first use (loading node:dns and
+    // checking the literal) cost a fresh process's first lease more than its filesystem work
+    // (bench/README.md, "Where a one-shot process's time goes").
+    const where = host === '::' ? {} : { host, ipv6Only: false };
+    server.listen({ port, exclusive: true, ...where }, () => {
       server.close(() => resolve('free'));
     });
   });

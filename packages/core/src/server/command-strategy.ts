@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+import { builtin } from '../platform/builtin.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -8,6 +9,8 @@ import { isAlive, type Member, signalTree, treeOf } from './process-tree.js';
 import { delay, reachableHost } from './ready.js';
 import type { OutputBuffer, Strategy } from './strategy.js';
 import type { StartServerOptions } from './types.js';
+
+const childProcess = builtin<typeof ChildProcess>('node:child_process');
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -48,7 +51,7 @@ export function startCommand(
   for (const name of [options.portEnv ?? 'PORT'].flat()) env[name] = String(port);
   const stopTimeout = options.stopTimeout ?? 5000;
   const spec = JSON.stringify({ command, shell, cwd: options.cwd, stopTimeout });
-  const supervisor = spawn(process.execPath, [supervisorPath(), spec], {
+  const supervisor = childProcess().spawn(process.execPath, [supervisorPath(), spec], {
     cwd: options.cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
