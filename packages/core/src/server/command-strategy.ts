@@ -1,10 +1,10 @@
 import type * as ChildProcess from 'node:child_process';
-import { builtin } from '../platform/builtin.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { PortleaseError } from '../errors.js';
+import { builtin } from '../platform/builtin.js';
 import { isAlive, type Member, signalTree, treeOf } from './process-tree.js';
 import { delay, reachableHost } from './ready.js';
 import type { OutputBuffer, Strategy } from './strategy.js';
