@@ -33,26 +33,30 @@ function chaos(args) {
 test('chaos: holders killed, terminated and frozen at random never share a port, never get stuck, leave nothing', {
   skip: process.platform === 'win32' && 'needs POSIX signals: SIGSTOP and SIGTERM handlers (not on Windows)',
 }, async () => {
-  const report = await chaos(['--seconds', '45', '--processes', '5', '--threads', '2', '--ports', '20']);
-  const detail = JSON.stringify({ violations: report.violations, stats: report.stats }, null, 1).slice(
-    0,
-    6000,
-  );
-  assert.deepEqual(
-    counts(report.violations),
-    { duplicates: 0, bindFailures: 0, stuck: 0, errors: 0, crashes: 0, leftovers: 0 },
-    detail,
-  );
-  // The run really was chaotic, and the stuck check really met dead owners.
-  const { stats } = report;
-  assert.ok(stats.leases >= 200, `only ${stats.leases} leases: ${detail}`);
-  assert.ok(stats.SIGKILL >= 5 && stats.SIGTERM >= 2 && stats.SIGSTOP >= 2, detail);
-  assert.ok(stats.threadKills >= 1, `no worker thread was terminated: ${detail}`);
-  assert.ok(
-    stats.exhausted >= 1 && stats.deadOwnersChecked >= 1,
-    `the stuck check never ran on a dead owner: ${detail}`,
-  );
-  assert.equal(stats.heal.leased, 20, 'a fresh process leased the whole range afterwards');
+  // Every run must find no violation. The coverage (the stuck check met a dead owner at some
+  // exhaustion) depends on when exhaustions and deaths fall, which a loaded machine shifts: a run that
+  // misses it is followed by one more, and the test fails if neither had it.
+  for (let attempt = 1; ; attempt++) {
+    const report = await chaos(['--seconds', '45', '--processes', '5', '--threads', '2', '--ports', '20']);
+    const detail = JSON.stringify({ violations: report.violations, stats: report.stats }, null, 1).slice(
+      0,
+      6000,
+    );
+    assert.deepEqual(
+      counts(report.violations),
+      { duplicates: 0, bindFailures: 0, stuck: 0, errors: 0, crashes: 0, leftovers: 0 },
+      detail,
+    );
+    // The run really was chaotic, and the stuck check really met dead owners.
+    const { stats } = report;
+    assert.ok(stats.leases >= 200, `only ${stats.leases} leases: ${detail}`);
+    assert.ok(stats.SIGKILL >= 5 && stats.SIGTERM >= 2 && stats.SIGSTOP >= 2, detail);
+    assert.ok(stats.threadKills >= 1, `no worker thread was terminated: ${detail}`);
+    assert.equal(stats.heal.leased, 20, 'a fresh process leased the whole range afterwards');
+    const covered = stats.exhausted >= 1 && stats.deadOwnersChecked >= 1;
+    if (covered) break;
+    assert.ok(attempt < 2, `the stuck check never ran on a dead owner, in ${attempt} runs: ${detail}`);
+  }
 });
 
 test('chaos ledger control: holders split across two lock directories are caught sharing ports', async () => {
