@@ -8,6 +8,7 @@ import { type LeaseOptions, resolveOptions } from './options.js';
 import { acquireOwner, releaseOwner, retainOwner, retryDeferred } from './owner.js';
 import { chooseSticky, rememberSticky, type StickyChoice, stickyKey } from './sticky.js';
 import { ensureLockDir } from './store/lock-dir.js';
+import type { RecordName } from './store/record.js';
 import { sweepStagingOnce } from './store/sweep.js';
 import { Attempt, aborted, type Session, takePort } from './take-port.js';
 
@@ -57,15 +58,22 @@ function choose(
   return chooseSticky(session.paths, stickyKey(name, shape.project), min, top, excluded);
 }
 
+/** The name and project port `index` is recorded under, if it is named. */
+export function namedAt(shape: LeaseShape, index: number): RecordName | undefined {
+  const name = shape.names[index];
+  return name === undefined || shape.project === undefined ? undefined : { name, project: shape.project };
+}
+
 /** Leases one port: the sticky preference first, if any, then any port in random order. */
 async function leaseOne(
   session: Session,
   sticky: StickyChoice | undefined,
   taken: number,
   wanted: number,
+  named?: RecordName,
 ): Promise<PortLease> {
   const { options } = session;
-  const attempt = new Attempt(session, sticky?.key.name);
+  const attempt = new Attempt(session, sticky?.key.name, named);
   try {
     const preferred = sticky?.preferred;
     let lease = preferred === undefined ? undefined : await takePort(session, attempt, preferred);
@@ -107,7 +115,8 @@ async function leaseOne(
 export async function leasePort(options?: LeaseOptions): Promise<PortLease> {
   const { session, shape } = await openSession(options, 1, 'leasePort');
   try {
-    const lease = await leaseOne(session, choose(session, shape, shape.sticky[0], session.options.max), 0, 1);
+    const sticky = choose(session, shape, shape.sticky[0], session.options.max);
+    const lease = await leaseOne(session, sticky, 0, 1, namedAt(shape, 0));
     retainOwner(session.ownerId);
     return lease;
   } finally {
@@ -138,7 +147,7 @@ export async function leasePorts(count: number, options?: LeaseOptions): Promise
   try {
     if (shape.contiguous) {
       const top = session.options.max - count + 1;
-      return await leaseBlock(session, count, choose(session, shape, shape.sticky[0], top));
+      return await leaseBlock(session, count, choose(session, shape, shape.sticky[0], top), shape);
     }
     // Sticky ports first, so a port of this call drawn at random never takes a name's port.
     const order = [...Array(count).keys()].sort(
@@ -149,7 +158,7 @@ export async function leasePorts(count: number, options?: LeaseOptions): Promise
     try {
       for (const index of order) {
         const sticky = choose(session, shape, shape.sticky[index], session.options.max);
-        const lease = await leaseOne(session, sticky, leases.length, count);
+        const lease = await leaseOne(session, sticky, leases.length, count, namedAt(shape, index));
         leases.push(lease);
         placed[index] = lease;
         retainOwner(session.ownerId);

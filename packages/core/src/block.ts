@@ -1,5 +1,6 @@
 import { noFreeRun } from './exhaustion.js';
 import type { PortLease } from './lease.js';
+import type { LeaseShape } from './lease-shape.js';
 import { retainOwner } from './owner.js';
 import { rememberSticky, type StickyChoice } from './sticky.js';
 import { Attempt, aborted, type Session, takePort } from './take-port.js';
@@ -17,6 +18,7 @@ export async function leaseBlock(
   session: Session,
   count: number,
   sticky: StickyChoice | undefined,
+  shape?: LeaseShape,
 ): Promise<PortLease[]> {
   const { min, max, signal } = session.options;
   const lastBase = max - count + 1;
@@ -45,9 +47,11 @@ export async function leaseBlock(
       if (port === min && visited > 0) drop();
       if (run.length === 0 && port > lastBase) continue;
       const name = run.length === 0 ? sticky?.key.name : undefined;
-      if (attempt === undefined || attempt.sticky !== name) {
+      const named = shape?.names[run.length];
+      if (attempt === undefined || attempt.sticky !== name || attempt.named?.name !== named) {
         attempt?.discard();
-        attempt = new Attempt(session, name);
+        const project = shape?.project;
+        attempt = new Attempt(session, name, named && project ? { name: named, project } : undefined);
       }
       const lease = await takePort(session, attempt, port);
       if (lease === undefined) {

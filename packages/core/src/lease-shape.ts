@@ -1,3 +1,4 @@
+import { resolveNames } from './lease/names.js';
 import { invalidOption } from './option-errors.js';
 import { projectOf, STICKY_NAME } from './sticky.js';
 
@@ -9,7 +10,9 @@ export interface LeaseShape {
   contiguous: boolean;
   /** Per port, in order, its sticky name or undefined; for a contiguous block, only the first. */
   sticky: readonly (string | undefined)[];
-  /** The project sticky names belong to; undefined when no port is sticky. */
+  /** Per port, in order, its name (the `name` option or its sticky name) or undefined. */
+  names: readonly (string | undefined)[];
+  /** The project sticky names and names belong to; undefined when no port is named. */
   project: string | undefined;
 }
 
@@ -40,7 +43,7 @@ function checkName(value: unknown, source: string): string {
  * function, so leasePort (one port) refuses what only leasePorts can do.
  */
 export function resolveShape(
-  options: { sticky?: unknown; stickyScope?: unknown; contiguous?: unknown },
+  options: { sticky?: unknown; stickyScope?: unknown; contiguous?: unknown; name?: unknown },
   env: NodeJS.ProcessEnv,
   api: string,
   count: number,
@@ -101,11 +104,16 @@ export function resolveShape(
       : env.PORTLEASE_STICKY_SCOPE
         ? checkScope(env.PORTLEASE_STICKY_SCOPE, 'PORTLEASE_STICKY_SCOPE')
         : undefined;
-  const anySticky = names.some((name) => name !== undefined);
+  const named =
+    options.name === undefined && names.length === 0
+      ? names
+      : resolveNames(options.name, names, api, count, contiguous);
+  const anyNamed = named.some((name) => name !== undefined);
   return {
     count,
     contiguous,
     sticky: names,
-    project: anySticky ? (scope ?? projectOf()) : undefined,
+    names: named,
+    project: anyNamed ? (scope ?? projectOf()) : undefined,
   };
 }

@@ -25,6 +25,8 @@ export class PortLease implements AsyncDisposable, Disposable {
   readonly token: string;
   /** The sticky name this lease was taken under (the `sticky` option), if any. */
   readonly sticky: string | undefined;
+  /** The name this lease was taken under (`name` or `sticky`), by which findLease finds it, if any. */
+  readonly name: string | undefined;
   readonly #dir: string;
   readonly #root: string;
   readonly #ownerId: string;
@@ -40,11 +42,13 @@ export class PortLease implements AsyncDisposable, Disposable {
     ownerId: string,
     root: string,
     sticky?: string,
+    name?: string,
   ) {
     this.port = port;
     this.owner = owner;
     this.token = token;
     this.sticky = sticky;
+    this.name = name;
     this.#dir = portDir;
     this.#root = root;
     this.#ownerId = ownerId;
@@ -98,9 +102,13 @@ export class PortLease implements AsyncDisposable, Disposable {
     this.releaseSync();
   }
 
-  toJSON(): { port: number; owner: string; sticky?: string } {
-    return this.sticky === undefined
-      ? { port: this.port, owner: this.owner }
-      : { port: this.port, owner: this.owner, sticky: this.sticky };
+  toJSON(): { port: number; owner: string; sticky?: string; name?: string } {
+    const json: { port: number; owner: string; sticky?: string; name?: string } = {
+      port: this.port,
+      owner: this.owner,
+    };
+    if (this.sticky !== undefined) json.sticky = this.sticky;
+    if (this.name !== undefined) json.name = this.name;
+    return json;
   }
 }

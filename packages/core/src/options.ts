@@ -75,6 +75,18 @@ export interface LeaseOptions {
    */
   stickyScope?: string;
   /**
+   * A name for the lease, kept in its record with its project (the same project as `stickyScope`'s),
+   * so that another process finds it with `findLease('api')` or `portlease port api`. Not sticky: a
+   * name does not prefer a port (`sticky` names a lease too). leasePorts: one entry per port, or with
+   * `contiguous: true` one name for the block's base port.
+   *
+   * @example
+   * ```ts
+   * const api = await leasePort({ name: 'api' }); // elsewhere: (await findLease('api'))?.port
+   * ```
+   */
+  name?: string | readonly (string | undefined)[];
+  /**
    * leasePorts only: the ports are consecutive, `base` to `base + count - 1`, all or nothing (for
    * programs that take a base port and use the next few). `RANGE_EXHAUSTED` says the longest free run.
    *
@@ -239,6 +251,7 @@ const LEASE_OPTION_KEYS = [
   'sticky',
   'stickyScope',
   'contiguous',
+  'name',
 ] as const;
 
 /** Longest path portlease accepts for a lock directory: room is left for `<scope>/<port>/<token>`. */

@@ -17,7 +17,7 @@ import {
   unpublish,
 } from './store/entries.js';
 import { type LockPaths, lockDirError } from './store/lock-dir.js';
-import { createRecord, newToken, ownerIdOfToken } from './store/record.js';
+import { createRecord, newToken, ownerIdOfToken, type RecordName } from './store/record.js';
 
 /** State of one leasePort / leasePorts call. */
 export interface Session extends Encounters {
@@ -35,13 +35,18 @@ export interface Session extends Encounters {
 export class Attempt {
   readonly token: string;
   readonly sticky: string | undefined;
+  /** The lease's name and project, recorded for findLease; undefined for an unnamed lease. */
+  readonly named: RecordName | undefined;
   /** The staged directory, until it is published (then it is the lease's) or discarded. */
   staged: string | undefined;
 
-  constructor(session: Session, sticky?: string) {
+  constructor(session: Session, sticky?: string, named?: RecordName) {
     this.token = newToken(session.ownerId);
     this.sticky = sticky;
-    const body = JSON.stringify(createRecord(session.options.owner, session.ownerId, this.token, sticky));
+    this.named = named;
+    const body = JSON.stringify(
+      createRecord(session.options.owner, session.ownerId, this.token, sticky, named),
+    );
     const { staged, paths } = stageRecord(session.options.lockDir, session.paths, this.token, body);
     this.staged = staged;
     session.paths = paths;
@@ -70,7 +75,7 @@ export function aborted(signal: AbortSignal): PortleaseError {
  * their token names (a lease published meanwhile has another name and survives), then the directory
  * if empty. Returns whether the port may be free now. Unknown entries are never reclaimed.
  */
-async function reclaimIfDead(session: Session, port: number, portDir: string): Promise<boolean> {
+export async function reclaimIfDead(session: Session, port: number, portDir: string): Promise<boolean> {
   let names: string[] | 'unreadable';
   try {
     names = readPortDir(portDir, session.paths.root);
@@ -147,7 +152,16 @@ export async function takePort(
   if (listener === undefined) {
     attempt.staged = undefined;
     session.mine.add(port);
-    return new PortLease(port, options.owner, attempt.token, portDir, session.ownerId, root, attempt.sticky);
+    return new PortLease(
+      port,
+      options.owner,
+      attempt.token,
+      portDir,
+      session.ownerId,
+      root,
+      attempt.sticky,
+      attempt.named?.name,
+    );
   }
   // Someone outside portlease listens there: take our record back for the next port.
   session.busy.set(port, listener);

@@ -3,7 +3,8 @@
 /** How `run` and `get` are told which ports to lease. */
 const PORT_OPTIONS = `Ports (in the order given; default: one unnamed port):
   --count N            N ports (1 to 1000)
-  --name NAME          a port named NAME: PORT_NAME, {port:NAME} (repeatable)
+  --name NAME          a port named NAME: PORT_NAME, {port:NAME}; recorded, so \`portlease port NAME\`
+                       finds it (repeatable)
   --sticky NAME        a named port that is sticky: the port NAME last had in this project, run after
                        run, when it is free; else another one, never shared and never waited for
                        (repeatable; mixes with --name)
@@ -46,7 +47,21 @@ ${LEASE_OPTIONS}`;
 
 export const LIST_HELP = `Usage: portlease list [--json] [--lock-dir DIR]
 
-Every lease: port, alive or stale, age, pid, sticky name (a STICKY column when one has it), owner label.
+Every lease: port, alive or stale, age, pid, name and sticky name (NAME and STICKY columns when one
+has them), owner label.
+`;
+
+export const PORT_HELP = `Usage: portlease port NAME [--wait SECONDS] [--json] [--sticky-scope ID] [--lock-dir DIR]
+
+Prints the port of this project's live lease named NAME (portlease run --name NAME, --sticky NAME,
+or the name / sticky lease options), exit 0; none: exit 1 with NOT_FOUND. A name belongs to the
+project it was leased in (PORTLEASE_STICKY_SCOPE, else the nearest directory with a package.json,
+else with .git, else the working directory), so each worktree has its own.
+  --wait SECONDS       wait until the lease exists and its port accepts a TCP connection (TIMEOUT after)
+  --json               the lease as \`portlease list --json\` prints it
+  --sticky-scope ID    the project the name belongs to
+
+  PORT=$(portlease port api --wait 30)
 `;
 
 export const GC_HELP = `Usage: portlease gc [--json] [--lock-dir DIR]
@@ -68,7 +83,9 @@ Usage:
       {port} / {port:api} replaced in its arguments; release when it exits; exit with its code.
   portlease get [ports] [--json] [--hold-pid PID] [lease options]
       Print ports held until PID exits (default: the calling shell). Names print PORT_API=… lines.
-  portlease list [--json]      Every lease: port, alive or stale, age, pid, sticky name, owner label.
+  portlease port NAME [--wait S] [--json]
+      Print the port of this project's live lease named NAME (exit 1, NOT_FOUND, if none).
+  portlease list [--json]      Every lease: port, alive or stale, age, pid, name, sticky name, owner label.
   portlease gc [--json]        Remove records of dead owners, crash leftovers, old sticky memos.
   portlease doctor [--json]    Lock directory checks, ephemeral range, effective range.
   portlease <command> --help   Help for one command.
