@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { leasePorts } from '../allocator.js';
+import { withFrameworkPort } from '../server/frameworks.js';
 import { LEASE_OPTIONS, leaseOptions, parseCommand, usageError } from './args.js';
 import { RUN_HELP } from './help.js';
 import { envName, portPlan } from './port-plan.js';
@@ -49,7 +50,12 @@ export async function run(args: string[]): Promise<number> {
       return index === -1 ? whole : String(ports[index]);
     });
 
-  const child = spawn(fill(command), commandArgs.map(fill), { stdio: 'inherit', env });
+  // Frameworks that ignore PORT (vite, astro, ng serve, …) get --port (server/frameworks.ts).
+  const [program, ...programArgs] = withFrameworkPort(
+    [command, ...commandArgs].map(fill),
+    ports[0] as number,
+  );
+  const child = spawn(program as string, programArgs, { stdio: 'inherit', env });
   const handlers = [
     ...FORWARDED.map((signal) => [signal, () => child.kill(signal)] as const),
     ...GROUP_SIGNALS.map((signal) => [signal, () => {}] as const),

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { PortleaseError } from '../errors.js';
+import { withFrameworkPort, withFrameworkPortInShell } from './frameworks.js';
 import { isAlive, type Member, signalTree, treeOf } from './process-tree.js';
 import { delay, reachableHost } from './ready.js';
 import type { OutputBuffer, Strategy } from './strategy.js';
@@ -43,7 +44,11 @@ export function startCommand(
 ): Strategy {
   const fill = (arg: string) => arg.replaceAll('{port}', String(port));
   const shell = typeof options.command === 'string';
-  const command = typeof options.command === 'string' ? [fill(options.command)] : options.command.map(fill);
+  // Frameworks that ignore PORT (vite, astro, ng serve, …) get --port (frameworks.ts).
+  const command =
+    typeof options.command === 'string'
+      ? [withFrameworkPortInShell(fill(options.command), port)]
+      : withFrameworkPort(options.command.map(fill), port);
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   for (const name of [options.portEnv ?? 'PORT'].flat()) env[name] = String(port);
   const stopTimeout = options.stopTimeout ?? 5000;
