@@ -30,6 +30,15 @@ forwarded to it; Ctrl-C (SIGINT from the terminal) reaches it directly, once.
 
   portlease run --sticky web -- node server.js --port {port:web}
   portlease run --count 3 --contiguous --sticky redis -- ./cluster.sh   # PORT_REDIS, PORTLEASE_PORTS
+  portlease run --name api --adopt -- node api.js   # api.js binds port 0 (PORT=0); its port is leased
+
+Commands that ignore PORT (vite, astro, ng serve, react-router dev, …) get --port N (and
+--strictPort where they have it) unless they give --port.
+
+Adopting (a server that binds port 0, so the kernel picks its port):
+  --adopt              run with PORT=0, find the one port the command's processes listen on, and lease
+                       it under the one --name until the command exits (TIMEOUT, ADOPT_AMBIGUOUS)
+  --adopt-timeout S    seconds to wait for it to listen (default 60)
 
 ${PORT_OPTIONS}
 ${LEASE_OPTIONS}`;

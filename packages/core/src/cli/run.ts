@@ -5,6 +5,7 @@ import { withFrameworkPort } from '../server/frameworks.js';
 import { LEASE_OPTIONS, leaseOptions, parseCommand, usageError } from './args.js';
 import { RUN_HELP } from './help.js';
 import { envName, portPlan } from './port-plan.js';
+import { ADOPT_OPTIONS, runAdopted } from './run-adopt.js';
 
 /**
  * Signals passed on to the command. The command runs in our process group, in the terminal's
@@ -26,13 +27,14 @@ const GROUP_SIGNALS = ['SIGINT', 'SIGQUIT'] as const;
  * arguments, passes signals on, releases the ports when it ends and exits with its code.
  */
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommand(args, LEASE_OPTIONS, { command: true });
+  const parsed = parseCommand(args, { ...LEASE_OPTIONS, ...ADOPT_OPTIONS }, { command: true });
   if (parsed.help) {
     process.stdout.write(RUN_HELP);
     return 0;
   }
   const [command, ...commandArgs] = parsed.rest;
   if (command === undefined) throw usageError('portlease run needs a command after --');
+  if (parsed.values.adopt === true) return runAdopted(parsed, command, commandArgs);
   const { count, names, options } = portPlan(parsed);
   const leases = await leasePorts(count, {
     ...leaseOptions(parsed, `portlease run ${parsed.rest.join(' ')}`.slice(0, 200)),

@@ -45,10 +45,15 @@ export function startCommand(
   const fill = (arg: string) => arg.replaceAll('{port}', String(port));
   const shell = typeof options.command === 'string';
   // Frameworks that ignore PORT (vite, astro, ng serve, …) get --port (frameworks.ts).
+  // Port 0 (adopt): nothing to pass on; the framework's own default, or its config, decides.
   const command =
-    typeof options.command === 'string'
-      ? [withFrameworkPortInShell(fill(options.command), port)]
-      : withFrameworkPort(options.command.map(fill), port);
+    port === 0
+      ? typeof options.command === 'string'
+        ? [fill(options.command)]
+        : options.command.map(fill)
+      : typeof options.command === 'string'
+        ? [withFrameworkPortInShell(fill(options.command), port)]
+        : withFrameworkPort(options.command.map(fill), port);
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   for (const name of [options.portEnv ?? 'PORT'].flat()) env[name] = String(port);
   const stopTimeout = options.stopTimeout ?? 5000;
