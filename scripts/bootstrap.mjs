@@ -98,10 +98,14 @@ if (task === 'chromium') {
 if (process.env.PORTLEASE_SKIP_SETUP !== '1') {
   const { engines } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const major = process.versions.node.split('.')[0];
+  // One story with `portlease doctor` and the README's Platforms: 22, 24 and 26 are tested; 20 is in
+  // engines (it installs) but past end of life and untested; anything else is outside engines.
   if (!engines.node.split('||').some((range) => range.trim().startsWith(`^${major}.`))) {
     console.log(
       `· Node ${process.version} is outside the supported lines (${engines.node}): running anyway, untested`,
     );
+  } else if (!['22', '24', '26'].includes(major)) {
+    console.log(`· Node ${process.version}: past end of life, not tested (best effort); tested: 22, 24, 26`);
   }
   ensureChromium();
   let env;

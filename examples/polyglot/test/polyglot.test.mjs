@@ -210,3 +210,14 @@ test('a reader written from docs/protocol.md alone agrees with portlease list on
     await live.holder.exited;
   }
 });
+
+test("the README lists every keyword argument of the Python client's lease_ports", () => {
+  const here = join(import.meta.dirname, '..');
+  const source = readFileSync(join(here, 'portlease_client.py'), 'utf8');
+  const signature = /def lease_ports\(([^)]*)\)/.exec(source)[1];
+  const keywords = signature.split(',').map((part) => part.split('=')[0].trim());
+  const readme = readFileSync(join(here, 'README.md'), 'utf8');
+  const missing = keywords.filter((keyword) => !readme.includes(`| \`${keyword}\``));
+  assert.deepEqual(missing, [], 'each keyword has a row in the README');
+  assert.match(readme, /needs a built\s+workspace/, 'the demo says it needs a built workspace');
+});

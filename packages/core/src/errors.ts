@@ -12,7 +12,11 @@
  *   some, or raise the limit (`ulimit -n`). Leases already held are not affected.
  * - `NETWORK_NAMESPACE_UNKNOWN` — (Linux) `/proc/self/ns/net` cannot be read (no `/proc` mounted), so
  *   portlease cannot tell which processes share this process's ports, and refuses rather than guess.
- * - `ABORTED` — the `signal` passed in was aborted.
+ * - `ABORTED` — the `signal` passed in was aborted (and only that).
+ * - `HOLDER_FAILED` — (CLI `portlease get`) its holder process could not be started (`EAGAIN` at a
+ *   process limit, `/dev/null` missing), died before it reported (e.g. `SIGABRT` when Node cannot
+ *   start its threads), or did not report within `PORTLEASE_HOLDER_TIMEOUT_MS` (30 s) and was
+ *   killed. Nothing is held; a later try may succeed.
  * - `SERVER_EXITED` — a server started by {@link startServer} exited before it accepted connections.
  * - `SERVER_TIMEOUT` — a server started by {@link startServer} did not accept connections in time.
  * - `NOT_FOUND` — no live lease has the name asked for in this project (`portlease port NAME`).
@@ -33,6 +37,7 @@ export type PortleaseErrorCode =
   | 'TOO_MANY_OPEN_FILES'
   | 'NETWORK_NAMESPACE_UNKNOWN'
   | 'ABORTED'
+  | 'HOLDER_FAILED'
   | 'SERVER_EXITED'
   | 'SERVER_TIMEOUT'
   | 'NOT_FOUND'

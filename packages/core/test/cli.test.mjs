@@ -52,7 +52,10 @@ test('run: forwards SIGTERM to the command and releases its ports', { skip: posi
 test('run: a bad option is a clear usage error with exit code 2', async () => {
   const result = await runNode([cli, 'run', '--count', 'many', '--', 'true']);
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /^portlease: \[INVALID_OPTIONS\] --count must be 1 to 1000/);
+  assert.match(
+    result.stderr,
+    /^portlease: \[INVALID_OPTIONS\] --count must be a whole number from 1 to 1000, got "many"/,
+  );
   const missing = await runNode([cli, 'run']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /needs a command/);

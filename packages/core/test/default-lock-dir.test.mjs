@@ -1,12 +1,11 @@
-// The default lock directory (no lockDir option, no PORTLEASE_DIR, no XDG_RUNTIME_DIR), as a user on a
-// Linux CI runner or in a container gets it: a per-user directory on the /dev/shm tmpfs, chosen by
+// The default lock directory (no lockDir option, no PORTLEASE_DIR), as a user on a Linux CI runner or
+// in a container gets it, the same for every process of the user whatever its environment: a per-user directory on the /dev/shm tmpfs, chosen by
 // static facts only, with the same safety checks as anywhere else, and never a silent switch to
 // another directory when /dev/shm is full, read-only or planted. Each odd /dev/shm is made for real
 // in a private mount namespace (`unshare -m`), so the host's /dev/shm is never touched.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { statfsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dist, fixture, reserveRange, runNode, tempLockDir } from './helpers.mjs';
@@ -58,12 +57,16 @@ test('on Linux with a tmpfs /dev/shm the default lock directory is /dev/shm/port
   assert.equal(result.held, true, `the lease was not recorded in ${result.dir}: ${JSON.stringify(result)}`);
 });
 
-test('XDG_RUNTIME_DIR and PORTLEASE_DIR keep their precedence over /dev/shm', async () => {
+test('PORTLEASE_DIR wins over the default; XDG_RUNTIME_DIR and TMPDIR do not move it', async () => {
   const runtime = tempLockDir();
   const explicit = tempLockDir();
-  const script = `import(${JSON.stringify(join(dist, 'index.js'))}).then((m) => { console.log(m.defaultLockDir()); return m.leasePort().then((l) => { console.log(l.toJSON().port > 0); l.releaseSync(); }); })`;
-  const withXdg = await runNode(['-e', script], { env: { XDG_RUNTIME_DIR: runtime, PORTLEASE_DIR: '' } });
-  assert.equal(withXdg.stdout.split('\n')[0], join(runtime, 'portlease'), withXdg.stderr);
+  const script = `import(${JSON.stringify(join(dist, 'index.js'))}).then((m) => console.log(m.defaultLockDir()))`;
+  const plain = await runNode(['-e', script], { env: { XDG_RUNTIME_DIR: '', PORTLEASE_DIR: '' } });
+  const moved = await runNode(['-e', script], {
+    env: { XDG_RUNTIME_DIR: runtime, TMPDIR: runtime, PORTLEASE_DIR: '' },
+  });
+  assert.equal(moved.stdout, plain.stdout, moved.stderr);
+  assert.ok(!moved.stdout.startsWith(runtime), moved.stdout);
   // PORTLEASE_DIR is applied before the default: listLeases sees the lease made with it.
   const probe = `import(${JSON.stringify(join(dist, 'index.js'))}).then(async (m) => { const l = await m.leasePort(); const seen = (await m.listLeases()).some((x) => x.port === l.port); console.log(seen); l.releaseSync(); })`;
   const withDir = await runNode(['-e', probe], {
@@ -72,19 +75,73 @@ test('XDG_RUNTIME_DIR and PORTLEASE_DIR keep their precedence over /dev/shm', as
   assert.equal(withDir.stdout.trim(), 'true', withDir.stderr);
 });
 
-test('/dev/shm that is not a tmpfs, or a symlink: the temp directory, as before', async (t) => {
+/** Runs the pair fixture (A holds one port, B leases the whole range), inside `setup`'s namespace if given. */
+function leasePair(range, envA, envB, setup) {
+  const env = { ...process.env, PORTLEASE_CORE: join(dist, 'index.js') };
+  const script = [fixture('default-dir-pair.mjs'), String(range[0]), String(range[1]), envA, envB].map(
+    String,
+  );
+  const [cmd, args] = setup
+    ? [
+        'unshare',
+        [
+          '-m',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          `${setup} && exec "$0" "$@"`,
+          process.execPath,
+          ...script,
+        ],
+      ]
+    : [process.execPath, script];
+  const result = spawnSync(cmd, args, { env, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout.trim().split('\n').pop());
+}
+
+function assertDisjoint(pair, what) {
+  assert.equal(pair.b.code, 'RANGE_EXHAUSTED', JSON.stringify(pair));
+  assert.ok(
+    !pair.b.ports.includes(pair.a.port),
+    `${what}: both held port ${pair.a.port} (A in ${pair.a.dir}, B in ${pair.b.dir})`,
+  );
+  assert.equal(pair.a.dir, pair.b.dir, JSON.stringify(pair));
+}
+
+test('a process with XDG_RUNTIME_DIR and one without never hold the same port', async () => {
+  const range = await reserveRange(3);
+  const runtime = tempLockDir();
+  const withXdg = JSON.stringify({ XDG_RUNTIME_DIR: runtime });
+  const without = JSON.stringify({ XDG_RUNTIME_DIR: null });
+  assertDisjoint(leasePair(range, withXdg, without), 'XDG_RUNTIME_DIR set, then unset');
+  assertDisjoint(leasePair(range, without, withXdg), 'XDG_RUNTIME_DIR unset, then set');
+});
+
+test('with /dev/shm not a tmpfs, processes with different TMPDIRs never hold the same port', async (t) => {
+  if (canUnshare) return t.skip(canUnshare);
+  const range = await reserveRange(3);
+  const disk = tempLockDir();
+  const env = (dir) => JSON.stringify({ XDG_RUNTIME_DIR: null, TMPDIR: dir });
+  const pair = leasePair(range, env(tempLockDir()), env(tempLockDir()), `mount --bind '${disk}' /dev/shm`);
+  assertDisjoint(pair, 'two TMPDIRs');
+  assert.equal(pair.a.dir, `/tmp/portlease-${uid}`);
+});
+
+test('/dev/shm that is not a tmpfs, or a symlink: /tmp/portlease-<uid>, whatever TMPDIR says', async (t) => {
   if (canUnshare) return t.skip(canUnshare);
   const range = await reserveRange(3);
   const disk = tempLockDir();
   const notTmpfs = await leaseWithDefaults(range, { setup: `mount --bind '${disk}' /dev/shm` });
-  assert.equal(notTmpfs.dir, join(tmpdir(), `portlease-${uid}`));
+  assert.equal(notTmpfs.dir, `/tmp/portlease-${uid}`);
   assert.ok(notTmpfs.port >= range[0], JSON.stringify(notTmpfs));
   // A fresh /dev in the namespace where shm is a symlink to a (tmpfs) directory: not followed.
   const symlink = await leaseWithDefaults(range, {
     setup:
       'mount -t tmpfs tmpfs /dev && mkdir /dev/real-shm && mount -t tmpfs tmpfs /dev/real-shm && ln -s /dev/real-shm /dev/shm',
   });
-  assert.equal(symlink.dir, join(tmpdir(), `portlease-${uid}`));
+  assert.equal(symlink.dir, `/tmp/portlease-${uid}`);
 });
 
 test('a full or read-only /dev/shm is LOCK_DIR_UNWRITABLE naming the path and PORTLEASE_DIR, never a silent switch', async (t) => {

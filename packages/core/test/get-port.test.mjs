@@ -2,6 +2,7 @@
 // itself, a devDependency), and each deliberate difference the README lists, pinned.
 // GET_PORT_MODULE=<path to get-port's index.js> runs these tests on get-port: the difference tests fail.
 import assert from 'node:assert/strict';
+import { lookup } from 'node:dns/promises';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -73,6 +74,8 @@ test("argument errors are get-port's own: same class, code and message", async (
     { port: [true] },
     { port: [{}] },
     { host: '192.0.2.1' },
+    // A name that does not resolve: getaddrinfo's own error (ENOTFOUND), from the same lookup.
+    { host: 'portlease-no-such-host.invalid' },
     // A bad port value is reported before a bad host, as get-port's listen call validates it first.
     { host: '192.0.2.1', port: {} },
     { host: '192.0.2.1', port: [70_000] },
@@ -199,6 +202,40 @@ test('host: only that address is probed; ipv6Only and the other listen options a
   } finally {
     server.close();
   }
+});
+
+test("host: 'localhost' (a name) is resolved as listen resolves it, and probed there", async () => {
+  const [min, max] = await reserveRange(4);
+  const { address } = await lookup('localhost');
+  const { server } = await bind(min, address);
+  try {
+    await withRange([min, max], async () => {
+      const port = await getPort({ host: 'localhost' });
+      assert.ok(port >= min && port <= max, `host localhost gave ${port}`);
+      clearLockedPorts();
+      const busy = await getPort({ port: min, host: 'localhost' });
+      assert.notEqual(busy, min, `busy on ${address}, where localhost resolves: skipped`);
+      assert.notEqual(await upstream.default({ port: min, host: 'localhost' }), min, 'get-port skips it too');
+      assert.equal(await getPort({ port: min + 1, host: 'localhost' }), min + 1, 'a free preference');
+    });
+  } finally {
+    server.close();
+  }
+});
+
+test("a numeric string port is iterated as get-port iterates it: '8080' tries '8', '0', '8', '0'", async () => {
+  // get-port 7: the string '8' when it can bind port 8 (root), else (EACCES) the string '0' (Node
+  // binds a random port for it, get-port returns what it was given). Never 8080.
+  const theirs = await upstream.default({ port: '8080' });
+  upstream.clearLockedPorts();
+  assert.ok(theirs === '8' || theirs === '0', `get-port gave ${JSON.stringify(theirs)}`);
+  // Here: 8 is below 1024 (skipped), '0' means any port: a number of portlease's range.
+  const [min, max] = await reserveRange(2);
+  await withRange([min, max], async () => {
+    const ours = await getPort({ port: '8080' });
+    assert.equal(typeof ours, 'number');
+    assert.ok(ours >= min && ours <= max, `${ours} outside ${min}-${max}`);
+  });
 });
 
 test('host "::" is probed dual-stack even with ipv6Only: a port busy on IPv4 is not returned', async () => {

@@ -137,6 +137,26 @@ test('entries portlease did not write are left alone: never reclaimed, never del
   assert.deepEqual(readdirSync(join(lockDir, scope, String(min))), ['not-a-token']);
 });
 
+test('RANGE_EXHAUSTED counts unreadable and foreign entries apart from live leases', async () => {
+  const [min, max] = await reserveRange(3);
+  const lockDir = tempLockDir();
+  const live = await leasePort({ lockDir, range: [min, min] });
+  const [scope] = readdirSync(lockDir);
+  mkdirSync(join(lockDir, scope, String(min + 1)));
+  writeFileSync(join(lockDir, scope, String(min + 1), 'not-a-token'), 'hello');
+  writeFileSync(join(lockDir, scope, String(max)), 'a file where a port directory belongs');
+  try {
+    const error = await leasePort({ lockDir, range: [min, max] }).catch((e) => e);
+    assert.equal(error.code, 'RANGE_EXHAUSTED');
+    assert.match(error.message, /: 1 held by live leases: /);
+    assert.match(error.message, /2 blocked by entries portlease cannot read or does not recognise/);
+    assert.equal(error.details.held.length, 1, error.message);
+    assert.equal(error.details.unjudged.length, 2, error.message);
+  } finally {
+    live.releaseSync();
+  }
+});
+
 test('a lock directory removed while running is recreated and verified again', async () => {
   const [min, max] = await reserveRange(2);
   const base = tempLockDir();

@@ -228,7 +228,7 @@ test('bad names and options are coded errors', async () => {
   );
   await assert.rejects(
     core.findLease('', { lockDir }),
-    /\[INVALID_OPTIONS\] findLease name must be a lease name/,
+    /\[INVALID_OPTIONS\] findLease name must be a name of/,
   );
   await assert.rejects(core.findLease('x', { lockDir, nmae: 1 }), /has no option "nmae"/);
   await assert.rejects(

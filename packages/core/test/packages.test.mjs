@@ -35,7 +35,7 @@ function links(markdown) {
   return found;
 }
 
-for (const folder of ['core', 'playwright-fixture', 'vitest-plugin', 'jest-env']) {
+for (const folder of ['core', 'playwright-fixture', 'vitest-plugin', 'jest-env', 'get-port-shim']) {
   test(`${folder}: the packed package carries README.md, LICENSE and links that work on the registry`, () => {
     const dir = join(packages, folder);
     const unpacked = packAndUnpack(dir);

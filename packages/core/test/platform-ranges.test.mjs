@@ -238,10 +238,11 @@ test('a port the OS refuses with EACCES is "not this port": the next one is leas
   assert.match(run.message, new RegExp(`${min} on :: \\(EACCES: the OS refuses this port`));
 });
 
-test('macOS and Windows semantics: the default lock directory is the temp directory, never /dev/shm', async () => {
-  const body = `const os = await import('node:os'); console.log(JSON.stringify({ dir: core.defaultLockDir(), tmp: os.tmpdir() }));`;
-  for (const os of ['darwin', 'win32']) {
-    const run = await inChild(os, body, { env: { XDG_RUNTIME_DIR: '', PORTLEASE_DIR: '' } });
-    assert.equal(run.dir, join(run.tmp, `portlease-${process.getuid()}`), os);
-  }
+test('macOS and Windows semantics: the default lock directory is /tmp or the profile, never /dev/shm or TMPDIR', async () => {
+  const body = `const os = await import('node:os'); console.log(JSON.stringify({ dir: core.defaultLockDir(), home: os.userInfo().homedir }));`;
+  const env = { XDG_RUNTIME_DIR: '', PORTLEASE_DIR: '', TMPDIR: tempLockDir(), TEMP: tempLockDir() };
+  const mac = await inChild('darwin', body, { env });
+  assert.equal(mac.dir, `/tmp/portlease-${process.getuid()}`);
+  const win = await inChild('win32', body, { env });
+  assert.equal(win.dir, join(win.home, 'AppData', 'Local', 'Temp', `portlease-${process.getuid()}`));
 });

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { leasePorts, type PortLease } from 'portlease';
+import { scopedIfSticky } from 'portlease/adapter';
 import { loadNodeEnvironment, type NodeEnvironmentClass } from './base.js';
 import { shardLabel, shardOf } from './labels.js';
 import { type LeasePlan, nameThem, planLeases, stickyOf, withContext } from './options.js';
@@ -12,7 +13,7 @@ import {
   parseGlobalPorts,
   TEST_CONDITION,
 } from './shared.js';
-import { fileStickyName, scopedIfSticky, stickyArray } from './sticky-key.js';
+import { fileStickyName, stickyArray } from './sticky-key.js';
 
 const Base: NodeEnvironmentClass = loadNodeEnvironment();
 

@@ -1,27 +1,26 @@
+import { type LeaseOptions, PortleaseError, parseRange, type StartServerOptions } from 'portlease';
 import {
-  assertKnownKeys,
+  type ADAPTER_LEASE_KEYS,
+  checkLeaseOptions,
+  checkServerOptions,
   invalidOption,
-  type LeaseOptions,
-  PortleaseError,
-  parseRange,
-  START_SERVER_OPTION_KEYS,
-  type StartServerOptions,
-  validateRange,
-} from 'portlease';
+  leaseFieldsOf,
+  stickyPorts,
+} from 'portlease/adapter';
 
 /** Most ports one test file or one global setup may lease. */
 export const MAX_COUNT = 100;
 
 /**
  * What to lease: how many ports, which names, and with which lease options. Shared by the per-file
- * options and the global ones.
+ * options and the global ones. `hosts` and `stickyScope` are core's ({@link LeaseOptions}).
  *
  * @example
  * ```js
  * { count: 3, names: ['api', 'web'], range: [20000, 29999] } // api, web and one unnamed port
  * ```
  */
-export interface PortleaseLeaseOptions {
+export interface PortleaseLeaseOptions extends Pick<LeaseOptions, 'hosts' | 'stickyScope'> {
   /**
    * How many ports to lease. Default: one per name if `names` is given, else 1 for a test file and 0
    * for global setup. `0` leases none. With `names`, at least `names.length`.
@@ -44,12 +43,6 @@ export interface PortleaseLeaseOptions {
    * run at once and each has its own `api`); global setup's under the name itself. Default `false`.
    */
   sticky?: boolean | readonly string[];
-  /**
-   * What project the sticky names belong to. Default: `PORTLEASE_STICKY_SCOPE`, else the nearest
-   * directory at or above the working directory holding a `package.json` (else `.git`, else the
-   * directory itself).
-   */
-  stickyScope?: string;
 }
 
 /**
@@ -110,14 +103,13 @@ export interface LeasePlan {
   lease: LeaseOptions;
 }
 
-const LEASE_KEYS = ['count', 'names', 'range', 'lockDir', 'exclude', 'owner', 'sticky', 'stickyScope'];
-
-/** The keys of a global server's options: startServer's, less the two global setup sets itself. */
-type ServerKey = Exclude<(typeof START_SERVER_OPTION_KEYS)[number], 'port' | 'lease'>;
-const SERVER_KEYS = START_SERVER_OPTION_KEYS.filter(
-  (key): key is ServerKey => key !== 'port' && key !== 'lease',
-);
-true satisfies Exclude<keyof GlobalServerOptions, ServerKey | 'port' | 'lease'> extends never ? true : false;
+/** The option keys of {@link PortleaseLeaseOptions}: core's lease keys plus `count` and `names`. */
+true satisfies Exclude<
+  keyof PortleaseLeaseOptions,
+  (typeof ADAPTER_LEASE_KEYS)[number] | 'count' | 'names'
+> extends never
+  ? true
+  : false;
 
 /**
  * A core error with where it came from put in front (`@portlease/jest global setup: …`), code and
@@ -125,20 +117,6 @@ true satisfies Exclude<keyof GlobalServerOptions, ServerKey | 'port' | 'lease'> 
  */
 export function withContext(error: unknown, where: string): unknown {
   return error instanceof PortleaseError ? error.withContext(where) : error;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `[min, max]` through core's tuple validator, `"min-max"` through its parser; both name the option. */
-function checkRange(range: unknown, path: string): [number, number] {
-  if (typeof range === 'string') return parseRange(range, path);
-  if (Array.isArray(range)) return validateRange(range, path);
-  throw invalidOption(
-    path,
-    `must be [min, max] or "min-max", e.g. [20000, 29999], got ${JSON.stringify(range)}.`,
-  );
 }
 
 /**
@@ -153,30 +131,29 @@ export function planLeases(
 ): LeasePlan {
   if (raw === undefined || raw === null)
     return { count: defaultCount, names: [], sticky: undefined, lease: {} };
-  if (!isPlainObject(raw)) {
-    throw invalidOption(
-      where,
-      `must be an object such as { count: 2 } or { names: ['api', 'web'] }, got ${JSON.stringify(raw)}.`,
-    );
-  }
-  assertKnownKeys(raw, [...LEASE_KEYS, ...extraKeys], where);
-
-  const names = raw.names ?? [];
+  checkLeaseOptions(raw, where, {
+    own: ['count', 'names', ...extraKeys],
+    sticky: 'names',
+    rangeText: true,
+    example: "{ count: 2 } or { names: ['api', 'web'] }",
+  });
+  const options = raw as Record<string, unknown>;
+  const names = options.names ?? [];
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && n !== '')) {
     throw invalidOption(
       `${where}.names`,
-      `must be an array of non-empty strings, e.g. ['api', 'web'], got ${JSON.stringify(raw.names)}.`,
+      `must be an array of non-empty strings, e.g. ['api', 'web'], got ${JSON.stringify(options.names)}.`,
     );
   }
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate !== undefined)
     throw invalidOption(`${where}.names`, `lists ${JSON.stringify(duplicate)} twice; names must be unique.`);
 
-  const count = raw.count ?? (names.length > 0 ? names.length : defaultCount);
+  const count = options.count ?? (names.length > 0 ? names.length : defaultCount);
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_COUNT) {
     throw invalidOption(
       `${where}.count`,
-      `must be a whole number from 0 to ${MAX_COUNT} (how many ports to lease), got ${JSON.stringify(raw.count)}. Example: { portlease: { count: 2 } }.`,
+      `must be a whole number from 0 to ${MAX_COUNT} (how many ports to lease), got ${JSON.stringify(options.count)}. Example: { portlease: { count: 2 } }.`,
     );
   }
   if (count < names.length) {
@@ -186,51 +163,10 @@ export function planLeases(
     );
   }
 
-  const lease: LeaseOptions = {};
-  if (raw.range !== undefined) lease.range = checkRange(raw.range, `${where}.range`);
-  if (raw.lockDir !== undefined) {
-    if (typeof raw.lockDir !== 'string' || raw.lockDir === '')
-      throw invalidOption(
-        `${where}.lockDir`,
-        `must be a non-empty path, got ${JSON.stringify(raw.lockDir)}.`,
-      );
-    lease.lockDir = raw.lockDir;
-  }
-  if (raw.exclude !== undefined) {
-    if (!Array.isArray(raw.exclude) || !raw.exclude.every((p) => Number.isInteger(p))) {
-      throw invalidOption(
-        `${where}.exclude`,
-        `must be an array of port numbers, e.g. [3000, 8080], got ${JSON.stringify(raw.exclude)}.`,
-      );
-    }
-    lease.exclude = raw.exclude as number[];
-  }
-  if (raw.owner !== undefined) {
-    if (typeof raw.owner !== 'string') {
-      throw invalidOption(`${where}.owner`, `must be a string label, got ${JSON.stringify(raw.owner)}.`);
-    }
-    lease.owner = raw.owner;
-  }
-  const sticky = raw.sticky;
-  if (
-    sticky !== undefined &&
-    typeof sticky !== 'boolean' &&
-    !(Array.isArray(sticky) && sticky.every((n) => typeof n === 'string' && n !== ''))
-  ) {
-    throw invalidOption(
-      `${where}.sticky`,
-      `must be true, false or an array of names such as ['api'], got ${JSON.stringify(sticky)}.`,
-    );
-  }
-  if (raw.stickyScope !== undefined) {
-    if (typeof raw.stickyScope !== 'string' || raw.stickyScope === '') {
-      throw invalidOption(
-        `${where}.stickyScope`,
-        `must be a non-empty string naming the project, got ${JSON.stringify(raw.stickyScope)}.`,
-      );
-    }
-    lease.stickyScope = raw.stickyScope;
-  }
+  const lease = leaseFieldsOf(options) as LeaseOptions;
+  // Jest's JSON docblocks may give the range as text: core takes the tuple.
+  if (typeof options.range === 'string') lease.range = parseRange(options.range, `${where}.range`);
+  const sticky = options.sticky;
   return {
     count,
     names: [...names] as string[],
@@ -239,44 +175,23 @@ export function planLeases(
   };
 }
 
-/**
- * Which of `names` the plan makes sticky; every name `sticky` lists must be one of them (a typo is
- * reported, never silently a plain lease).
- */
+/** Which of `names` the plan makes sticky; every name `sticky` lists must be one of them. */
 export function stickyOf(plan: LeasePlan, names: readonly string[], where: string): ReadonlySet<string> {
-  if (plan.sticky === undefined) return new Set();
-  if (plan.sticky === true) return new Set(names);
-  for (const name of plan.sticky) {
-    if (!names.includes(name)) {
-      throw invalidOption(
-        `${where}.sticky`,
-        `lists ${JSON.stringify(name)}, which is not a name here (${names.map((n) => JSON.stringify(n)).join(', ') || 'none'}); add it to names or drop it from sticky.`,
-      );
-    }
-  }
-  return new Set(plan.sticky);
+  return stickyPorts(plan.sticky, names, where, 'names');
 }
 
-/** Validates `servers` of the global options. */
+/** Validates `servers` of the global options: startServer's rules, less what global setup sets. */
 export function checkServers(raw: unknown, where: string): Record<string, GlobalServerOptions> {
   if (raw === undefined) return {};
-  if (!isPlainObject(raw)) {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw invalidOption(
       `${where}.servers`,
       `must map names to startServer options, e.g. { api: { command: ['node', 'server.js'] } }.`,
     );
   }
+  const why = "global setup leases the server's port";
   for (const [name, server] of Object.entries(raw)) {
-    const path = `${where}.servers.${name}`;
-    if (!isPlainObject(server) || (server.command === undefined && server.start === undefined)) {
-      throw invalidOption(path, "needs a command (e.g. ['node', 'server.js']) or a start function.");
-    }
-    for (const key of ['port', 'lease']) {
-      if (key in server) {
-        throw invalidOption(`${path}.${key}`, "is not allowed: global setup leases the server's port.");
-      }
-    }
-    assertKnownKeys(server, SERVER_KEYS, path);
+    checkServerOptions(server, `${where}.servers.${name}`, { omit: { port: why, lease: why } });
   }
   return raw as Record<string, GlobalServerOptions>;
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { LeaseOptions } from 'portlease';
 
 /** Core's limit on a sticky name's length (its name rule is core's own; core reports a bad name). */
 const MAX_NAME = 100;
@@ -31,14 +30,4 @@ export function stickyArray(
     const name = names[i];
     return name !== undefined && sticky.has(name) ? key(name) : undefined;
   });
-}
-
-/**
- * Lease options for core with `stickyScope` only where the lease is sticky: a scope alone means
- * nothing to a plain lease.
- */
-export function scopedIfSticky(options: LeaseOptions): LeaseOptions {
-  if (options.sticky !== undefined || options.stickyScope === undefined) return options;
-  const { stickyScope: _unused, ...plain } = options;
-  return plain;
 }

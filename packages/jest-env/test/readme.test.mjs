@@ -37,11 +37,6 @@ function makeProject(files) {
   );
   mkdirSync(join(dir, 'node_modules', '@portlease'), { recursive: true });
   symlinkSync(packageDir, join(dir, 'node_modules', '@portlease', 'jest'));
-  // The app the per-file snippet starts: answers /hello on $PORT.
-  writeFileSync(
-    join(dir, 'server.js'),
-    "require('node:http').createServer((req, res) => res.end('hello')).listen(Number(process.env.PORT));\n",
-  );
   for (const [file, code] of Object.entries(files)) writeFileSync(join(dir, file), code);
   return dir;
 }
@@ -79,7 +74,7 @@ test('the README has the per-file and the createGlobalSetup projects', () => {
   assert.deepEqual(
     found.map((files) => Object.keys(files)),
     [
-      ['jest.config.js', 'app.test.js'],
+      ['jest.config.js', 'app.test.js', 'server.js'],
       ['jest.config.js', 'jest.global-setup.mjs', 'web.test.js'],
     ],
   );
@@ -98,3 +93,16 @@ for (const files of found) {
     assert.deepEqual(recordsIn(lockDir), []);
   });
 }
+
+test('app.test.js: a server that cannot start fails with its own error, not a TypeError from afterAll', {
+  timeout: 90_000,
+}, async () => {
+  const lockDir = tempDir();
+  const broken = "console.error('DATABASE_URL is not set'); process.exit(1);\n";
+  const run = await runJest(makeProject({ ...found[0], 'server.js': broken }), lockDir);
+  assert.notEqual(run.code, 0);
+  assert.match(run.output, /SERVER_EXITED/, run.output);
+  assert.match(run.output, /DATABASE_URL is not set/, run.output);
+  assert.doesNotMatch(run.output, /TypeError: Cannot read properties of undefined/, run.output);
+  assert.deepEqual(recordsIn(lockDir), []);
+});

@@ -13,7 +13,7 @@ test('environment: a sticky name that is not among names, a stickyScope of the w
   for (const [portlease, message] of [
     [
       { names: ['api'], sticky: ['apj'] },
-      /testEnvironmentOptions\.portlease\.sticky lists "apj", which is not a name here \("api"\)/,
+      /testEnvironmentOptions\.portlease\.sticky lists "apj", which is not one of the names \("api"\)/,
     ],
     [
       { names: ['api'], sticky: true, stickyScope: 5 },
@@ -22,6 +22,11 @@ test('environment: a sticky name that is not among names, a stickyScope of the w
     [
       { names: ['api'], sticky: 'api' },
       /testEnvironmentOptions\.portlease\.sticky must be true, false or an array of names/,
+    ],
+    // The same message core as leasePort({ exclude: '80' }): one schema for every surface.
+    [
+      { names: ['api'], exclude: '80' },
+      /testEnvironmentOptions\.portlease\.exclude must be an array of port numbers such as \[3000, 8080\], got "80"\./,
     ],
   ]) {
     const lockDir = tempDir();
@@ -44,7 +49,7 @@ test('global setup helpers: sticky naming neither a port nor a server, wrong typ
   const lockDir = tempDir();
   await assert.rejects(leaseGlobalPorts({ names: ['db'], sticky: ['web'], lockDir }), {
     code: 'INVALID_OPTIONS',
-    message: /the global setup options\.sticky lists "web", which is not a name here \("db"\)/,
+    message: /the global setup options\.sticky lists "web", which is not one of the names \("db"\)/,
   });
   await assert.rejects(leaseGlobalPorts({ names: ['db'], sticky: [3], lockDir }), {
     code: 'INVALID_OPTIONS',

@@ -72,12 +72,8 @@ export function cliError(run: CliRun, name: string): PortleaseError {
   if (reported && isCode(reported.code) && typeof reported.message === 'string') {
     return new PortleaseError(reported.code, reported.message).withContext(context);
   }
-  // Fallback for a CLI that predates JSON failures (and for anything unexpected): it printed
-  // `portlease: [CODE] <message>` on stderr. Remove once every supported core prints JSON errors.
+  // Anything else (the CLI died before it could answer): what it printed, coded as a failed get.
   const stderr = run.stderr.trim();
-  const parsed = /^portlease: \[([A-Z_]+)\] ([\s\S]*)$/.exec(stderr);
-  if (parsed && isCode(parsed[1]))
-    return new PortleaseError(parsed[1], parsed[2] as string).withContext(context);
   return new PortleaseError(
     'INVALID_OPTIONS',
     `portlease get exited with ${run.status} and printed ${JSON.stringify(run.stdout.trim() || stderr)}`,

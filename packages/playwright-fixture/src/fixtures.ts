@@ -7,14 +7,8 @@ import {
   type PlaywrightWorkerOptions,
   type TestType,
 } from '@playwright/test';
-import {
-  invalidOption,
-  type LeaseOptions,
-  leasePort,
-  type PortLease,
-  PortleaseError,
-  startServer,
-} from 'portlease';
+import { type LeaseOptions, leasePort, type PortLease, PortleaseError, startServer } from 'portlease';
+import { invalidOption } from 'portlease/adapter';
 import { workerLabel } from './labels.js';
 import { checkPortleaseOptions, checkWorkerServer } from './options.js';
 import { serverPortKey, stickyFields } from './sticky-key.js';

@@ -1,4 +1,5 @@
 import type { WorkerInfo } from '@playwright/test';
+import { ownerLabel } from 'portlease/adapter';
 
 /** The default first word of every owner label this package writes. */
 export const DEFAULT_LABEL = 'playwright';
@@ -19,10 +20,10 @@ export function shardFromArgv(argv: readonly string[] = process.argv): string | 
  * kept when a worker restarts); the record also holds the pid.
  */
 export function workerLabel(prefix: string | undefined, info: WorkerInfo): string {
-  const parts = [prefix ?? DEFAULT_LABEL];
-  if (info.project.name) parts.push(`project=${info.project.name}`);
   const shard = info.config.shard;
-  if (shard) parts.push(`shard=${shard.current}/${shard.total}`);
-  parts.push(`worker=${info.parallelIndex}`);
-  return parts.join(' ');
+  return ownerLabel(prefix ?? DEFAULT_LABEL, {
+    project: info.project.name,
+    shard: shard ? `${shard.current}/${shard.total}` : undefined,
+    worker: info.parallelIndex,
+  });
 }

@@ -1,4 +1,5 @@
-import { invalidOption, leasePort, PortleaseError } from 'portlease';
+import { leasePort, PortleaseError } from 'portlease';
+import { invalidOption, ownerLabel } from 'portlease/adapter';
 import { cliError, runCli } from './cli-get.js';
 import { DEFAULT_LABEL, shardFromArgv } from './labels.js';
 import { checkPortleaseOptions } from './options.js';
@@ -91,10 +92,7 @@ function checkRunPortOptions(options: unknown, path: string): boolean {
 }
 
 function label(options: RunPortOptions, name: string): string {
-  const shard = shardFromArgv();
-  const parts = [options.owner ?? DEFAULT_LABEL, `run port=${name}`];
-  if (shard) parts.push(`shard=${shard}`);
-  return parts.join(' ');
+  return ownerLabel(`${options.owner ?? DEFAULT_LABEL} run`, { port: name, shard: shardFromArgv() });
 }
 
 /**

@@ -12,7 +12,8 @@ import type { LeaseOptions, StartServerOptions } from 'portlease';
  * });
  * ```
  */
-export interface PortleaseOptions extends Omit<LeaseOptions, 'signal' | 'owner' | 'sticky' | 'contiguous'> {
+export interface PortleaseOptions
+  extends Omit<LeaseOptions, 'signal' | 'owner' | 'sticky' | 'contiguous' | 'protocol' | 'name'> {
   /**
    * First word of the owner labels `portlease list` shows, followed by project, shard and worker:
    * `shop e2e project=chromium shard=2/3 worker=1`. Default `playwright`.

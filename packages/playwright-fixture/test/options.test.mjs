@@ -18,7 +18,16 @@ test('unknown or mistyped `use` options fail the tests with the option named', {
     FIXTURE_OUTPUT_DIR: join(tempDir(), 'results'),
   });
   assert.notEqual(code, 0, output);
-  assert.match(output, /4 failed/, output);
+  assert.match(output, /5 failed/, output);
+  // The same code and message core as leasePort({ exclude: '80' }): one schema for every surface.
+  const api = await core.leasePort({ exclude: '80' }).catch((error) => error);
+  assert.equal(api.code, 'INVALID_OPTIONS');
+  assert.ok(
+    output.includes(
+      `[INVALID_OPTIONS] use.portlease.exclude ${api.message.slice('[INVALID_OPTIONS] exclude '.length)}`,
+    ),
+    output,
+  );
   assert.match(
     output,
     /\[INVALID_OPTIONS\] use\.workerServer has no option "readytimeout" \(did you mean "readyTimeout"\?\)/,

@@ -4,7 +4,7 @@
 //   <!-- fragment -->             before a block: a piece of a larger program, not run.
 // A block with neither fails the first test, so a new snippet is either tested or says it is a piece.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,7 @@ test('the Usage snippets (config and spec) pass on the real runner in Chromium',
   const blocks = codeBlocks(readme).filter((b) => b.marker === 'readme-test');
   assert.deepEqual(
     blocks.map((b) => b.file),
-    ['playwright.config.ts', 'tests/counter.spec.ts'],
+    ['playwright.config.ts', 'tests/counter.spec.ts', 'app/server.mjs'],
   );
   for (const block of blocks) {
     const file = block.file === 'playwright.config.ts' ? 'readme.config.ts' : block.file;
@@ -64,8 +64,6 @@ export default {
 };
 `,
   );
-  // The app the snippet names: the counter app of examples/playwright.
-  cpSync(join(pkg, '..', '..', 'examples', 'playwright', 'app'), join(project, 'app'), { recursive: true });
   const lockDir = tempDir();
   const range = await reserveRange(10);
   const { code, output } = await runPlaywright(project, [], {
@@ -75,4 +73,20 @@ export default {
   assert.equal(code, 0, output);
   assert.match(output, /1 passed/, output);
   assert.deepEqual(await core.listLeases({ lockDir }), []);
+});
+
+test("every snippet starts app/server.mjs as the README's server reads its port: from $PORT", () => {
+  const server = codeBlocks(readme).find((b) => b.file === 'app/server.mjs');
+  assert.match(server.code, /process\.env\.PORT/);
+  assert.doesNotMatch(server.code, /process\.argv/, 'the inline server reads no --port');
+  const starts = codeBlocks(readme).filter(
+    (b) => b.file !== 'app/server.mjs' && b.code.includes('app/server.mjs'),
+  );
+  assert.ok(starts.length >= 3, 'the worker server, webServer and sticky snippets');
+  for (const block of starts) {
+    assert.doesNotMatch(block.code, /app\/server\.mjs[^'"`\n]*--port/, `passes --port: ${block.code}`);
+    if (block.code.includes('webServer')) {
+      assert.match(block.code, /env: \{ PORT: String\(port\) \}/, `webServer sets PORT: ${block.code}`);
+    }
+  }
 });

@@ -20,14 +20,14 @@ test('mistyped use.portlease.sticky / stickyScope fail the tests with the option
   assert.match(output, /3 failed/, output);
   assert.match(
     output,
-    /\[INVALID_OPTIONS\] use\.portlease\.sticky must be a name such as 'web'[^\n]*got 5/,
+    /\[INVALID_OPTIONS\] use\.portlease\.sticky must be true, false or a name prefix[^\n]*got 5/,
     output,
   );
   assert.match(output, /\[INVALID_OPTIONS\] use\.portlease\.stickyScope must be a non-empty string/, output);
-  // A prefix core cannot use in a name: core's error, naming `sticky`, with whose lease it was.
+  // A prefix that cannot start a sticky name: refused by core's one name rule, at the option's path.
   assert.match(
     output,
-    /\[INVALID_OPTIONS\] portlease could not lease the serverPort of "playwright project=sticky-name worker=\d": [^\n]*sticky/,
+    /\[INVALID_OPTIONS\] use\.portlease\.sticky must be true, false or a name prefix \(a sticky name of letters[^\n]*got "not a name"/,
     output,
   );
   assert.deepEqual(await core.listLeases({ lockDir }), []);

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { invalidOption } from 'portlease';
+import { invalidOption } from 'portlease/adapter';
 import type { TestProject } from 'vitest/node';
 import { checkOptions, type PortleaseVitestOptions, stickyNames } from './options.js';
 import type {} from './provided.js';

@@ -1,4 +1,11 @@
-import { assertKnownKeys, checkLeaseFields, invalidOption, type LeaseOptions } from 'portlease';
+import type { LeaseOptions } from 'portlease';
+import {
+  ADAPTER_LEASE_KEYS,
+  checkLeaseOptions as checkSchema,
+  invalidOption,
+  leaseFieldsOf,
+  stickyPorts,
+} from 'portlease/adapter';
 
 /**
  * Options of the {@link portlease} plugin, of the `@portlease/vitest/global-setup` module (given as
@@ -44,47 +51,25 @@ export interface PortleaseVitestOptions {
   stickyScope?: string;
 }
 
-/** The keys of {@link PortleaseVitestOptions}; the `satisfies` line stops compiling if the type gains one. */
-const OPTION_KEYS = [
-  'ports',
-  'range',
-  'lockDir',
-  'exclude',
-  'hosts',
-  'owner',
-  'sticky',
-  'stickyScope',
-] as const;
-true satisfies Exclude<keyof PortleaseVitestOptions, (typeof OPTION_KEYS)[number]> extends never
+/** The keys of {@link PortleaseVitestOptions}: core's lease keys plus `ports`; stops compiling if the type gains one. */
+true satisfies Exclude<
+  keyof PortleaseVitestOptions,
+  (typeof ADAPTER_LEASE_KEYS)[number] | 'ports'
+> extends never
   ? true
   : false;
 
-/** The keys of the `leaseOptions` fixture: lease options shared by every lease of a worker. */
-export const LEASE_KEYS = ['range', 'lockDir', 'exclude', 'hosts', 'owner', 'stickyScope'] as const;
-/**
- * The keys of `leasePort(options)`: those plus a sticky name, which belongs to one lease (shared by
- * every lease of a worker, one name would have many holders at once).
- */
-export const LEASE_PORT_KEYS = [...LEASE_KEYS, 'sticky'] as const;
+/** The keys of the `leaseOptions` fixture: lease options shared by every lease of a worker (no sticky name). */
+const WORKER_LEASE_KEYS = ADAPTER_LEASE_KEYS.filter((key) => key !== 'sticky');
 
 /**
- * Checks options found at `path` (`portlease() options`, `test.provide.portleaseOptions`): every key
- * known (a misspelt one names the closest), every value of the right type, the range a valid
- * `[min, max]`. Errors are `INVALID_OPTIONS` naming the option's path.
+ * Checks options found at `path` (`portlease() options`, `test.provide.portleaseOptions`) with core's
+ * schema, `sticky` as `true` or port names, plus this plugin's `ports`. Errors are `INVALID_OPTIONS`
+ * naming the option's path.
  */
 export function checkOptions(options: unknown, path: string): PortleaseVitestOptions {
-  if (options === undefined || options === null) return {};
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw invalidOption(
-      path,
-      `must be an object such as { ports: ['api'] }, got ${JSON.stringify(options)}.`,
-    );
-  }
-  // `sticky` is the plugin's own (true or names), not core's one name: checked below.
-  assertKnownKeys(options, OPTION_KEYS, path);
-  const { sticky: _own, ...leaseFields } = options as Record<string, unknown>;
-  checkLeaseOptions(leaseFields, path, OPTION_KEYS);
-  const { ports } = options as PortleaseVitestOptions;
+  checkSchema(options, path, { own: ['ports'], sticky: 'names', example: "{ ports: ['api'] }" });
+  const { ports, sticky } = (options ?? {}) as PortleaseVitestOptions;
   if (ports !== undefined) {
     if (!Array.isArray(ports)) {
       throw invalidOption(
@@ -102,94 +87,39 @@ export function checkOptions(options: unknown, path: string): PortleaseVitestOpt
       }
       seen.add(name);
     }
+    stickyNames(sticky, ports, path);
   }
-  const { sticky } = options as PortleaseVitestOptions;
-  if (sticky !== undefined && typeof sticky !== 'boolean') {
-    if (!Array.isArray(sticky) || !sticky.every((name) => typeof name === 'string' && name !== '')) {
-      throw invalidOption(
-        `${path}.sticky`,
-        `must be true, false or an array of port names such as ['web'], got ${JSON.stringify(sticky)}.`,
-      );
-    }
-    if (ports !== undefined) stickyNames(sticky, ports, path);
-  }
-  return options as PortleaseVitestOptions;
+  return (options ?? {}) as PortleaseVitestOptions;
 }
 
-/**
- * The names of `ports` that `sticky` makes sticky (checked: each listed name is a port name, so a typo
- * is reported, never silently a plain lease).
- */
+/** The names of `ports` that `sticky` makes sticky (each listed name must be a port name). */
 export function stickyNames(
   sticky: PortleaseVitestOptions['sticky'],
   ports: readonly string[],
   path: string,
 ): ReadonlySet<string> {
-  if (sticky === undefined || sticky === false) return new Set();
-  if (sticky === true) return new Set(ports);
-  for (const name of sticky) {
-    if (!ports.includes(name)) {
-      throw invalidOption(
-        `${path}.sticky`,
-        `names ${JSON.stringify(name)}, which is not one of the ports (${ports.join(', ') || 'none'}); add it to ports or drop it from sticky.`,
-      );
-    }
-  }
-  return new Set(sticky);
+  return stickyPorts(sticky, ports, path, 'ports');
 }
 
 /**
- * Checks lease options (range, lockDir, exclude, hosts, owner, sticky, stickyScope) found at `path`,
- * whose keys must be among `known`.
+ * Checks lease options found at `path` in a fixture: the worker's `leaseOptions`, or (with `sticky`)
+ * the options of one `leasePort()` call, where `sticky` is one name.
  */
-export function checkLeaseOptions(
-  options: object,
-  path: string,
-  known: readonly string[] = LEASE_KEYS,
-): void {
-  checkLeaseFields(options, path, known);
-  // Core accepts `true` where an adapter names the port; leasePort() has no name to give it.
-  const { sticky } = options as Record<string, unknown>;
-  if (typeof sticky === 'boolean' || sticky === '') {
-    throw invalidOption(
-      `${path}.sticky`,
-      `must be a sticky name such as 'web', got ${JSON.stringify(sticky)}.`,
-    );
-  }
+export function checkLeaseOptions(options: object, path: string, { sticky = false } = {}): void {
+  checkSchema(options, path, sticky ? { sticky: 'name' } : { lease: WORKER_LEASE_KEYS });
 }
 
-/** The lease options (lock directory, range, exclusions, hosts) the options describe. */
+/** The lease options the plugin options describe (every lease key but `sticky`), with `owner`. */
 export function toLeaseOptions(options: PortleaseVitestOptions, owner: string): LeaseOptions {
-  const lease: LeaseOptions = { owner };
-  if (options.range !== undefined) lease.range = options.range;
-  if (options.lockDir !== undefined) lease.lockDir = options.lockDir;
-  if (options.exclude !== undefined) lease.exclude = options.exclude;
-  if (options.hosts !== undefined) lease.hosts = options.hosts;
-  if (options.stickyScope !== undefined) lease.stickyScope = options.stickyScope;
-  return lease;
-}
-
-/**
- * Lease options for core with `stickyScope` only where the lease is sticky: a scope alone means
- * nothing to a plain lease, so the plugin-wide scope rides along to `leasePort({ sticky })` only.
- */
-export function scopedIfSticky<T extends LeaseOptions>(options: T): T {
-  if (options.sticky !== undefined || options.stickyScope === undefined) return options;
-  const { stickyScope: _unused, ...plain } = options;
-  return plain as T;
+  return { ...leaseFieldsOf(options as Record<string, unknown>), owner } as LeaseOptions;
 }
 
 /** A plain, structured-clonable copy for `provide` (drops anything Vitest could not send). */
 export function toProvided(options: PortleaseVitestOptions): PortleaseVitestOptions {
-  const copy: PortleaseVitestOptions = {};
-  if (options.ports !== undefined) copy.ports = [...options.ports];
-  if (options.range !== undefined) copy.range = [options.range[0], options.range[1]];
-  if (options.lockDir !== undefined) copy.lockDir = options.lockDir;
-  if (options.exclude !== undefined) copy.exclude = [...options.exclude];
-  if (options.hosts !== undefined) copy.hosts = [...options.hosts];
-  if (options.owner !== undefined) copy.owner = options.owner;
-  if (options.sticky !== undefined)
-    copy.sticky = typeof options.sticky === 'boolean' ? options.sticky : [...options.sticky];
-  if (options.stickyScope !== undefined) copy.stickyScope = options.stickyScope;
-  return copy;
+  const copy: Record<string, unknown> = {};
+  for (const key of ['ports', ...ADAPTER_LEASE_KEYS] as const) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined) copy[key] = Array.isArray(value) ? [...value] : value;
+  }
+  return copy as PortleaseVitestOptions;
 }

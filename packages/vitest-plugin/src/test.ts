@@ -9,14 +9,9 @@ import {
   type StartServerOptions,
   startServer as start,
 } from 'portlease';
+import { scopedIfSticky } from 'portlease/adapter';
 import { test as base, inject, type TestAPI } from 'vitest';
-import {
-  checkLeaseOptions,
-  LEASE_PORT_KEYS,
-  type PortleaseVitestOptions,
-  scopedIfSticky,
-  toLeaseOptions,
-} from './options.js';
+import { checkLeaseOptions, type PortleaseVitestOptions, toLeaseOptions } from './options.js';
 import type { PortName, ProvidedPorts } from './provided.js';
 
 export { expect } from 'vitest';
@@ -148,7 +143,7 @@ export const test: TestAPI<PortleaseFixtures> = base.extend<{
     try {
       checkLeaseOptions(leaseOptions, 'leaseOptions');
       await use(async (options) => {
-        if (options !== undefined) checkLeaseOptions(options, 'leasePort() options', LEASE_PORT_KEYS);
+        if (options !== undefined) checkLeaseOptions(options, 'leasePort() options', { sticky: true });
         const taken = await lease(
           scopedIfSticky({ owner: testLabel(task), ...leaseOptions, ...options, signal }),
         );

@@ -3,11 +3,23 @@
 // in the fixtures: never silently ignored.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { leasePort } from 'portlease';
 import { describeRun, leftovers, makeProject, runVitest, testEnv } from './helpers.mjs';
+
+const literal = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** What leasePort says of `options` after the option's name. */
+async function apiMessageCore(options, key) {
+  const error = await leasePort(options).catch((e) => e);
+  assert.equal(error.code, 'INVALID_OPTIONS');
+  return error.message.slice(`[INVALID_OPTIONS] ${key} `.length);
+}
 
 const cases = {
   'plugin-typo': /\[INVALID_OPTIONS\] portlease\(\) options has no option "prots" \(did you mean "ports"\?\)/,
-  'plugin-type': /\[INVALID_OPTIONS\] portlease\(\) options\.exclude must be an array of port numbers/,
+  // The same message core as leasePort({ exclude: '3000' }) (one schema, core/src/options/schema.ts).
+  'plugin-type': new RegExp(
+    `\\[INVALID_OPTIONS\\] portlease\\(\\) options\\.exclude ${literal(await apiMessageCore({ exclude: '3000' }, 'exclude'))}`,
+  ),
   'plugin-range': /\[INVALID_OPTIONS\] portlease\(\) options\.range \[\d+, \d+\] has min above max/,
   'provide-typo':
     /\[INVALID_OPTIONS\] test\.provide\.portleaseOptions has no option "rnage" \(did you mean "range"\?\)/,

@@ -25,20 +25,23 @@ test('every README code block is run by a test or marked as a fragment', () => {
   );
 });
 
-test('the plugin snippet and its test pass on the real Vitest', { timeout: 120_000 }, async () => {
+test('the plugin snippet, its test and the fixtures snippet with its server pass on the real Vitest', {
+  timeout: 120_000,
+}, async () => {
   const blocks = codeBlocks(readme).filter((b) => b.marker === 'readme-test');
   assert.deepEqual(
     blocks.map((b) => b.file),
-    ['vitest.config.ts', 'api.spec.ts'],
+    ['vitest.config.ts', 'api.spec.ts', 'server.spec.ts', 'server.mjs'],
   );
   const dir = makeProject('readme');
   for (const block of blocks) writeFileSync(join(dir, block.file), block.code);
-  const env = await testEnv(4);
+  // 2 run-wide ports, then per worker (up to one per file) its port, the test's and two servers'.
+  const env = await testEnv(12);
   // The snippet sets no range or lock directory: the environment's apply (the harness unsets them).
   const run = await runVitest(dir, ['run'], {
     env: { PORTLEASE_DIR: env.lockDir, PORTLEASE_RANGE: `${env.range[0]}-${env.range[1]}` },
   });
   assert.equal(run.code, 0, describeRun(run));
-  assert.match(run.output, /1 passed/, describeRun(run));
+  assert.match(run.output, /2 passed/, describeRun(run));
   assert.deepEqual(await leftovers(env.lockDir), []);
 });

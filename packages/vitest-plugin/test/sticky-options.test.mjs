@@ -13,12 +13,12 @@ test('portlease(): sticky and stickyScope of the wrong type or naming no port', 
   const cases = [
     [
       { ports: ['api'], sticky: 'api' },
-      /portlease\(\) options\.sticky must be true, false or an array of port names/,
+      /portlease\(\) options\.sticky must be true, false or an array of names/,
     ],
     [{ ports: ['api'], sticky: [''] }, /portlease\(\) options\.sticky must be true, false or an array/],
     [
       { ports: ['api', 'web'], sticky: ['wbe'] },
-      /portlease\(\) options\.sticky names "wbe", which is not one of the ports \(api, web\)/,
+      /portlease\(\) options\.sticky lists "wbe", which is not one of the ports \("api", "web"\)/,
     ],
     [{ ports: ['api'], stickyScope: 3 }, /portlease\(\) options\.stickyScope must be a non-empty string/],
     [
@@ -46,7 +46,7 @@ test('global-setup: a sticky name that is not among the PORTLEASE_PORTS names', 
   try {
     await assert.rejects(setup(project), {
       code: 'INVALID_OPTIONS',
-      message: /test\.provide\.portleaseOptions\.sticky names "wbe", which is not one of the ports \(web\)/,
+      message: /test\.provide\.portleaseOptions\.sticky lists "wbe", which is not one of the ports \("web"\)/,
     });
   } finally {
     delete process.env.PORTLEASE_PORTS;
@@ -62,7 +62,7 @@ test('leasePort({ sticky: 3 }) fails the test and names the option', { timeout: 
   assert.notEqual(run.code, 0, describeRun(run));
   assert.match(
     run.output,
-    /\[INVALID_OPTIONS\] leasePort\(\) options\.sticky must be a name such as 'web'[^\n]*got 3/,
+    /\[INVALID_OPTIONS\] leasePort\(\) options\.sticky must be a sticky name [^\n]*got 3/,
     describeRun(run),
   );
   assert.deepEqual(await leftovers(env.lockDir), []);

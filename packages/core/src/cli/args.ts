@@ -1,7 +1,8 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { PortleaseError } from '../errors.js';
-import { closest, invalidOption } from '../option-errors.js';
-import { type LeaseOptions, parseRange } from '../options.js';
+import { closest, invalidOption } from '../options/errors.js';
+import type { LeaseOptions } from '../options/resolve.js';
+import { parseRange } from '../options/schema.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

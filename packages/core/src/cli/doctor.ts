@@ -1,16 +1,20 @@
 import { accessSync, constants, lstatSync } from 'node:fs';
-import { chooseDefaultLockDir, filesystemOf } from '../default-lock-dir.js';
 import type { PortleaseError } from '../errors.js';
-import { parseRange, resolveOptions } from '../options.js';
-import { platformReport } from '../platform/report.js';
-import { ephemeralRange, reservedPorts, UNSAFE_PORTS } from '../ports.js';
+import { resolveOptions } from '../options/resolve.js';
+import { parseRange } from '../options/schema.js';
+import { chooseDefaultLockDir, filesystemOf } from '../platform/default-lock-dir.js';
+import { nodeSupport } from '../platform/node-line.js';
+import { ephemeralRange, reservedPorts, UNSAFE_PORTS } from '../platform/ports.js';
 import { ensureLockDir } from '../store/lock-dir.js';
+import { otherUsersLockDirs } from '../store/other-users.js';
 import { has, lockDirOption, parseCommand, text } from './args.js';
 import { DOCTOR_HELP } from './help.js';
+import { platformReport } from './platform-report.js';
 
 /**
  * `portlease doctor [--json]`: the lock directory and its safety checks, the ephemeral range, the
- * effective range and the probe addresses. Exits 1 if something would stop leasing.
+ * effective range and the probe addresses, and whether the running Node is inside `engines` (a
+ * warning, not a failure: it may still work). Exits 1 if something would stop leasing.
  */
 export async function doctor(args: string[]): Promise<number> {
   const parsed = parseCommand(args, {
@@ -24,7 +28,12 @@ export async function doctor(args: string[]): Promise<number> {
   }
   const { lockDir } = lockDirOption(parsed);
   const range = text(parsed, 'range');
-  const report: Record<string, unknown> = { node: process.version, platform: process.platform };
+  const node = nodeSupport();
+  const report: Record<string, unknown> = {
+    node: process.version,
+    nodeSupport: `${node.status} (${node.text})`,
+    platform: process.platform,
+  };
   let ok = true;
   try {
     // --range is passed as the range option, not as PORTLEASE_RANGE, so its errors name --range.
@@ -57,6 +66,11 @@ export async function doctor(args: string[]): Promise<number> {
       ok = false;
       report.lockDirCheck = `FAILED: ${(error as Error).message}`;
     }
+    const others = otherUsersLockDirs(chooseDefaultLockDir().path);
+    if (others.length) {
+      report.otherUsers = others;
+      report.otherUsersNote = `other users of this host lease ports too (${others.map((o) => `uid ${o.uid}: ${o.path}`).join(', ')}); portlease is not coordinated across users, so a port leased by one can be leased by another (the probe still skips ports they listen on). Run every process that must coordinate as one user, or give them one PORTLEASE_DIR owned by that user.`;
+    }
     const ephemeral = ephemeralRange();
     report.ephemeralRange = `${ephemeral.min}-${ephemeral.max} (${ephemeral.source})`;
     report.effectiveRange = `${options.min}-${options.max} (${range ? '--range' : process.env.PORTLEASE_RANGE ? 'PORTLEASE_RANGE' : 'default'})`;
@@ -79,6 +93,7 @@ export async function doctor(args: string[]): Promise<number> {
   if (has(parsed, 'json')) process.stdout.write(`${JSON.stringify({ ok, ...report }, null, 2)}\n`);
   else {
     for (const [key, value] of Object.entries(report)) {
+      if (key === 'otherUsers') continue; // Named in otherUsersNote.
       process.stdout.write(
         `${key.padEnd(15)} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}\n`,
       );

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { leasePorts } from '../allocator.js';
 import { fdExhaustion, PortleaseError } from '../errors.js';
-import { invalidOption } from '../option-errors.js';
+import { invalidOption } from '../options/errors.js';
 import { decimal, has, LEASE_OPTIONS, leaseOptions, type Parsed, parseCommand, text } from './args.js';
 import { GET_HELP } from './help.js';
+import { leaseForCli } from './lease.js';
 import { envName, portPlan } from './port-plan.js';
 import { ancestors, callingShell, isSameProcessAlive, startTime } from './procs.js';
 
@@ -17,7 +17,7 @@ const SETTLE_MS = 1000;
 interface HoldResult {
   ports?: number[];
   holder?: number;
-  error?: { code: PortleaseError['code']; message: string };
+  error?: { code: PortleaseError['code']; message: string; details?: Record<string, unknown> };
 }
 
 /**
@@ -45,46 +45,133 @@ function holdPidFor(parsed: Parsed): number {
   return pid;
 }
 
-function holderDied(holderPid: number | undefined, code: number | null, signal: string | null): HoldResult {
-  return {
-    error: {
-      code: 'ABORTED',
-      message: `portlease get: its holder process (pid ${holderPid ?? '?'}) ended (${signal ?? `exit code ${code}`}) before it reported any lease; nothing is held. Run it again; if it repeats, run \`portlease doctor\`.`,
-    },
-  };
+const AGAIN = 'Nothing is held. Run it again; if it repeats, run `portlease doctor`.';
+
+function holderFailed(message: string, details: Record<string, unknown>): HoldResult {
+  return { error: { code: 'HOLDER_FAILED', message: `portlease get: ${message} ${AGAIN}`, details } };
 }
 
-/** Starts the detached holder and waits for its one-line report. */
+function holderDied(holderPid: number | undefined, code: number | null, signal: string | null): HoldResult {
+  // SIGABRT at start-up is what Node does when it cannot create its threads.
+  const why =
+    signal === 'SIGABRT'
+      ? ' (Node aborts so when it cannot start its threads: is a process limit such as `ulimit -u` or a container pids limit reached?)'
+      : '';
+  return holderFailed(
+    `its holder process (pid ${holderPid ?? '?'}) ended (${signal ? `killed by ${signal}` : `exit code ${code}`}) before it reported any lease${why}.`,
+    { holderPid, exitCode: code, signal },
+  );
+}
+
+function spawnFailed(error: NodeJS.ErrnoException): HoldResult {
+  const why =
+    error.code === 'EAGAIN'
+      ? 'the process limit is reached (`ulimit -u`, or a container pids limit)'
+      : error.code === 'ENOENT'
+        ? `${process.execPath} or /dev/null is missing (is /dev replaced or empty?)`
+        : error.message;
+  return holderFailed(`could not start its holder process (${error.code ?? 'error'}: ${why}).`, {
+    errno: error.code,
+  });
+}
+
+/** How long `get` waits for the holder's report before it kills the holder (PORTLEASE_HOLDER_TIMEOUT_MS). */
+export const HOLDER_REPORT_MS = 30_000;
+
+function reportDeadline(): number {
+  const given = process.env.PORTLEASE_HOLDER_TIMEOUT_MS;
+  if (given === undefined || given === '') return HOLDER_REPORT_MS;
+  const ms = Number(given);
+  if (!Number.isInteger(ms) || ms < 1) {
+    throw invalidOption(
+      'PORTLEASE_HOLDER_TIMEOUT_MS',
+      `must be a whole number of milliseconds, got ${JSON.stringify(given)}.`,
+    );
+  }
+  return ms;
+}
+
+/** Kills the holder and everything it started (it leads its own process group). */
+function killHolder(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Starts the detached holder and waits for its one-line report, at most `deadline` ms: a holder that
+ * has not reported by then (stuck at start-up under a process limit) is killed, and so is one that
+ * reported garbage, or whose `get` is interrupted while waiting.
+ */
 function startHolder(holdPid: number, args: string[]): Promise<{ result: HoldResult; stop(): void }> {
+  const deadline = reportDeadline();
   const holder = spawn(
     process.execPath,
     [fileURLToPath(import.meta.url), '__hold', String(holdPid), startTime(holdPid) ?? '', ...args],
     { detached: true, stdio: ['ignore', 'pipe', 'ignore'] },
   );
   const stop = () => {
-    holder.stdout.destroy();
+    holder.stdout?.destroy();
     holder.unref();
   };
   return new Promise((resolve) => {
     let out = '';
-    const done = (result: HoldResult) => {
+    let settled = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      killHolder(holder.pid, 'SIGKILL');
+      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+    };
+    const timer = setTimeout(() => {
+      killHolder(holder.pid, 'SIGKILL');
+      done(
+        holderFailed(
+          `its holder process (pid ${holder.pid ?? '?'}) did not report within ${deadline} ms and was killed (a process limit such as \`ulimit -u\` or a container pids limit can stall Node at start-up; a slow machine can take longer: raise PORTLEASE_HOLDER_TIMEOUT_MS).`,
+          { holderPid: holder.pid, timeoutMs: deadline },
+        ),
+      );
+    }, deadline);
+    timer.unref();
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+    const done = (result: HoldResult, kill = false) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+      if (kill) killHolder(holder.pid, 'SIGKILL');
       stop();
       resolve({ result, stop: () => holder.kill('SIGTERM') });
     };
-    holder.stdout.setEncoding('utf8');
-    holder.stdout.on('data', (chunk: string) => {
+    holder.stdout?.setEncoding('utf8');
+    holder.stdout?.on('data', (chunk: string) => {
       out += chunk;
       const newline = out.indexOf('\n');
       if (newline === -1) return;
       try {
         done(JSON.parse(out.slice(0, newline)) as HoldResult);
       } catch {
-        done(holderDied(holder.pid, null, 'an unreadable report'));
+        done(
+          holderFailed(
+            `its holder process (pid ${holder.pid ?? '?'}) sent an unreadable report and was killed.`,
+            {
+              holderPid: holder.pid,
+            },
+          ),
+          true,
+        );
       }
     });
     holder.once('error', (error) => {
       const fd = fdExhaustion(error, 'start its holder process');
-      done({ error: { code: fd ? fd.code : 'ABORTED', message: fd ? fd.message : error.message } });
+      done(fd ? { error: { code: fd.code, message: fd.message } } : spawnFailed(error), true);
     });
     holder.once('exit', (code, signal) => done(holderDied(holder.pid, code, signal)));
   });
@@ -135,7 +222,11 @@ async function getPorts(args: string[]): Promise<number> {
   const start = startTime(holdPid);
   const { result, stop } = await startHolder(holdPid, args);
   if (result.error || !result.ports) {
-    throw new PortleaseError(result.error?.code ?? 'ABORTED', result.error?.message ?? 'no ports');
+    throw new PortleaseError(
+      result.error?.code ?? 'HOLDER_FAILED',
+      result.error?.message ?? `portlease get: its holder reported no ports. ${AGAIN}`,
+      { details: result.error?.details ?? {} },
+    );
   }
   // An ancestor waits for us, so it outlives this command; any other process must live a moment,
   // or the ports printed would already be free again.
@@ -171,14 +262,22 @@ export async function hold(args: string[]): Promise<number> {
   try {
     const parsed = parseCommand(rest, GET_OPTIONS);
     const { count, options } = portPlan(parsed);
-    const leases = await leasePorts(count, {
+    const leases = await leaseForCli(count, {
       ...leaseOptions(parsed, `portlease get (held for pid ${holdPid})`),
       ...options,
     });
     write({ ports: leases.map((lease) => lease.port), holder: process.pid });
   } catch (error) {
+    // Anything but a PortleaseError is the holder's own failure (a broken environment), not a cancel.
     const e = error instanceof PortleaseError ? error : undefined;
-    write({ error: { code: e?.code ?? 'ABORTED', message: e?.message ?? String(error) } });
+    write({
+      error: {
+        code: e?.code ?? 'HOLDER_FAILED',
+        message:
+          e?.message ??
+          `[HOLDER_FAILED] portlease get: its holder process failed: ${String(error)}. ${AGAIN}`,
+      },
+    });
     return 1;
   }
   await new Promise<void>((resolve) => {

@@ -50,6 +50,8 @@ and sh -c wrappers). Names print PORT_API=… lines for eval or $GITHUB_ENV (a b
 base port adds PORTLEASE_PORTS=…); --json prints
 {"v":1,"ports":[…],"names":{…},"sticky":[…],"holdPid":…,"holderPid":…}, and on failure
 {"v":1,"error":{"code":…,"message":…}} (on stdout, exit 2 for INVALID_OPTIONS, else 1).
+A holder that does not report within PORTLEASE_HOLDER_TIMEOUT_MS (default 30000) is killed and
+get fails with HOLDER_FAILED, as when the holder cannot start or dies first.
 
 ${PORT_OPTIONS}
 ${LEASE_OPTIONS}`;
@@ -57,7 +59,8 @@ ${LEASE_OPTIONS}`;
 export const LIST_HELP = `Usage: portlease list [--json] [--lock-dir DIR]
 
 Every lease: port, alive or stale, age, pid, name and sticky name (NAME and STICKY columns when one
-has them), owner label.
+has them), owner label (for a \`portlease get\`, the process it holds for: held for pid 5347: bash,
+74 min old).
 `;
 
 export const PORT_HELP = `Usage: portlease port NAME [--wait SECONDS] [--json] [--sticky-scope ID] [--lock-dir DIR]

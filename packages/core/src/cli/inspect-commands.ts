@@ -1,5 +1,6 @@
-import { collectGarbage, listLeases } from '../inspect.js';
+import { collectGarbage, listLeases } from '../lease/inspect.js';
 import { has, lockDirOption, type Parsed, parseCommand } from './args.js';
+import { withHeldFor } from './held-for.js';
 import { GC_HELP, LIST_HELP } from './help.js';
 import { printable } from './printable.js';
 
@@ -48,7 +49,7 @@ export async function list(args: string[]): Promise<number> {
     l.pid === undefined ? '?' : String(l.pid),
     ...(named ? [l.name === undefined ? '-' : printable(l.name)] : []),
     ...(sticky ? [l.sticky === undefined ? '-' : printable(l.sticky)] : []),
-    l.owner === undefined ? `(record ${l.problem})` : printable(l.owner),
+    l.owner === undefined ? `(record ${l.problem})` : printable(withHeldFor(l.owner)),
   ]);
   const header = [
     'PORT',

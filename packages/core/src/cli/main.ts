@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PortleaseError } from '../errors.js';
+import { closest } from '../options/errors.js';
+import { ignoreClosedStdout } from './closed-stdout.js';
 import { doctor } from './doctor.js';
 import { get, hold } from './get.js';
 import { HELP } from './help.js';
@@ -17,6 +19,9 @@ function version(): string {
     return 'unknown';
   }
 }
+
+/** The commands a typo is matched against (`portlease gett` → did you mean get?). */
+const COMMANDS = ['run', 'get', 'list', 'gc', 'doctor', 'version', 'help'];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -41,17 +46,24 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${version()}\n`);
       return 0;
     case undefined:
+      // As git and npm do: a bare `portlease` is a usage mistake (in a script, a missing argument).
+      process.stderr.write(`portlease: no command given\n\n${HELP}`);
+      return 2;
     case 'help':
     case '--help':
     case '-h':
       process.stdout.write(HELP);
       return 0;
-    default:
-      process.stderr.write(`portlease: unknown command ${JSON.stringify(command)}\n\n${HELP}`);
+    default: {
+      const near = closest(command, COMMANDS);
+      const hint = near ? ` (did you mean ${near}?)` : '';
+      process.stderr.write(`portlease: unknown command ${JSON.stringify(command)}${hint}\n\n${HELP}`);
       return 2;
+    }
   }
 }
 
+ignoreClosedStdout();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

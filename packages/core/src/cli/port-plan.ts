@@ -1,5 +1,5 @@
-import { invalidOption } from '../option-errors.js';
-import type { LeaseOptions } from '../options.js';
+import type { LeaseOptions } from '../options/resolve.js';
+import { checkStickyName, checkStickyScope } from '../options/schema.js';
 import { has, type Parsed, text, usageError } from './args.js';
 
 /**
@@ -28,11 +28,6 @@ export interface PortPlan {
   options: Pick<LeaseOptions, 'sticky' | 'stickyScope' | 'contiguous' | 'name'>;
 }
 
-/** The core's limit on a sticky name's length; the CLI's name rule is otherwise the stricter one. */
-const MAX_STICKY = 100;
-/** The core's limit on a sticky scope. */
-const MAX_SCOPE = 1000;
-
 /** `api` → `PORT_API`; `web-ui` → `PORT_WEB_UI`. */
 export function envName(name: string): string {
   return `PORT_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
@@ -49,12 +44,8 @@ function namedPorts(parsed: Parsed): Named[] {
   for (const [option, value] of parsed.order) {
     if (option !== 'name' && option !== 'sticky') continue;
     const flag = option === 'name' ? '--name' : '--sticky';
-    const name = value ?? '';
-    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name) || (flag === '--sticky' && name.length > MAX_STICKY)) {
-      throw usageError(
-        `${flag} ${JSON.stringify(name)} must start with a letter and hold letters, digits, - or _${flag === '--sticky' ? `, at most ${MAX_STICKY} characters` : ''}`,
-      );
-    }
+    // One name rule for the API and the CLI, so a test and a shell step can share a sticky name.
+    const name = checkStickyName(value ?? '', flag);
     named.push({ name, option: flag });
   }
   const byEnv = new Map<string, Named>();
@@ -83,7 +74,7 @@ function countOf(parsed: Parsed, named: number): number {
   if (countText === undefined) return Math.max(named, 1);
   const count = Number(countText);
   if (!/^[0-9]+$/.test(countText) || !Number.isInteger(count) || count < 1 || count > 1000) {
-    throw usageError('--count must be 1 to 1000');
+    throw usageError(`--count must be a whole number from 1 to 1000, got ${JSON.stringify(countText)}`);
   }
   return count;
 }
@@ -96,13 +87,7 @@ function scopeOf(parsed: Parsed, named: number): string | undefined {
       '--sticky-scope applies only to --sticky ports and --name ports (the project their names belong to): add --sticky NAME or --name NAME, or leave it out',
     );
   }
-  if (scope === '' || scope.length > MAX_SCOPE) {
-    throw invalidOption(
-      '--sticky-scope',
-      `must be 1 to ${MAX_SCOPE} characters (any text naming the project), got ${scope.length}; leave it out for the default (PORTLEASE_STICKY_SCOPE, else the nearest directory with a package.json).`,
-    );
-  }
-  return scope;
+  return checkStickyScope(scope, '--sticky-scope');
 }
 
 /**

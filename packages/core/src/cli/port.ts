@@ -1,6 +1,6 @@
 import { PortleaseError } from '../errors.js';
 import { findLease, waitForLease } from '../lease/find-lease.js';
-import { invalidOption } from '../option-errors.js';
+import { invalidOption } from '../options/errors.js';
 import { has, lockDirOption, parseCommand, text, usageError } from './args.js';
 import { PORT_HELP } from './help.js';
 

@@ -1,31 +1,13 @@
-import { readFileSync } from 'node:fs';
-
-/** Fields of /proc/<pid>/stat (Linux) from the state on, parsed after the last `)` as the command name may hold any byte. */
-function statFields(pid: number): string[] | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
+import { commandLine as commandOf, procStat } from '../platform/procfs.js';
 
 /** The process's start time in clock ticks since boot (Linux), to tell a pid from a reused one. */
 export function startTime(pid: number): string | undefined {
-  return statFields(pid)?.[19];
+  return procStat(pid)?.start;
 }
 
 export function parentOf(pid: number): number | undefined {
-  const ppid = Number(statFields(pid)?.[1]);
-  return ppid > 0 ? ppid : undefined;
-}
-
-function commandOf(pid: number): string[] {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  } catch {
-    return [];
-  }
+  const ppid = procStat(pid)?.ppid;
+  return ppid !== undefined && ppid > 0 ? ppid : undefined;
 }
 
 const PACKAGE_MANAGER = /(^|[\\/])(npm|npx|pnpm|pnpx|yarn|bun|bunx)(-cli)?(\.c?js)?$/;
@@ -110,7 +92,7 @@ export function isSameProcessAlive(pid: number, start: string | undefined): bool
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  const fields = statFields(pid);
-  if (fields && (fields[0] === 'Z' || fields[0] === 'X')) return false;
+  const info = procStat(pid);
+  if (info && (info.state === 'Z' || info.state === 'X')) return false;
   return start === undefined || startTime(pid) === start;
 }

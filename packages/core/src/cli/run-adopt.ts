@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { PortleaseError } from '../errors.js';
 import { adoptPort } from '../lease/adopt.js';
-import type { PortLease } from '../lease.js';
-import { invalidOption } from '../option-errors.js';
-import { listeningPorts } from '../platform/listening-sockets.js';
+import type { PortLease } from '../lease/lease.js';
+import { invalidOption } from '../options/errors.js';
+import { listeningPorts } from '../server/listening-sockets.js';
+import { signalTree, treeOf } from '../server/process-tree.js';
 import { leaseOptions, type Parsed, text, usageError } from './args.js';
 import { portPlan } from './port-plan.js';
 
@@ -53,8 +54,12 @@ export async function runAdopted(parsed: Parsed, command: string, commandArgs: s
     stdio: 'inherit',
     env: { ...process.env, PORT: '0' },
   });
+  // SIGTERM / SIGHUP reach the command's whole tree: a server under a shell must not outlive the
+  // lease of the port it listens on.
+  const stopTree = (signal: NodeJS.Signals) =>
+    child.pid === undefined ? child.kill(signal) : signalTree(treeOf(child.pid), undefined, signal);
   const handlers = [
-    ...(['SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, () => child.kill(signal)] as const),
+    ...(['SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, () => stopTree(signal)] as const),
     ...(['SIGINT', 'SIGQUIT'] as const).map((signal) => [signal, () => {}] as const),
   ];
   for (const [signal, handler] of handlers) process.on(signal, handler);
@@ -98,7 +103,7 @@ export async function runAdopted(parsed: Parsed, command: string, commandArgs: s
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   } catch (error) {
-    child.kill('SIGTERM');
+    stopTree('SIGTERM');
     await code;
     for (const [signal, handler] of handlers) process.off(signal, handler);
     throw error;

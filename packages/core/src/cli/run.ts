@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { leasePorts } from '../allocator.js';
 import { withFrameworkPort } from '../server/frameworks.js';
 import { LEASE_OPTIONS, leaseOptions, parseCommand, usageError } from './args.js';
 import { RUN_HELP } from './help.js';
+import { leaseForCli } from './lease.js';
 import { envName, portPlan } from './port-plan.js';
 import { ADOPT_OPTIONS, runAdopted } from './run-adopt.js';
 
@@ -36,7 +36,7 @@ export async function run(args: string[]): Promise<number> {
   if (command === undefined) throw usageError('portlease run needs a command after --');
   if (parsed.values.adopt === true) return runAdopted(parsed, command, commandArgs);
   const { count, names, options } = portPlan(parsed);
-  const leases = await leasePorts(count, {
+  const leases = await leaseForCli(count, {
     ...leaseOptions(parsed, `portlease run ${parsed.rest.join(' ')}`.slice(0, 200)),
     ...options,
   });

@@ -1,13 +1,12 @@
-import { Candidates } from '../candidates.js';
 import { PortleaseError } from '../errors.js';
-import { PortLease } from '../lease.js';
-import { resolveShape } from '../lease-shape.js';
-import { invalidOption } from '../option-errors.js';
-import { type LeaseOptions, resolveOptions } from '../options.js';
-import { acquireOwner, releaseOwner, retainOwner } from '../owner.js';
+import { invalidOption } from '../options/errors.js';
+import { type LeaseOptions, resolveLease } from '../options/resolve.js';
+import { acquireOwner, releaseOwner, retainOwner } from '../realm/owner.js';
 import { portDirOf, publish } from '../store/entries.js';
 import { ensureLockDir } from '../store/lock-dir.js';
-import { Attempt, reclaimIfDead, type Session } from '../take-port.js';
+import { Candidates } from './candidates.js';
+import { HeldLease, type PortLease } from './lease.js';
+import { reclaimIfDead, type Session, stageAttempt } from './take-port.js';
 
 /**
  * Publishes a lease for a port a process of ours already listens on (a server that bound port 0, so
@@ -24,8 +23,7 @@ export async function adoptPort(port: number, options: LeaseOptions = {}): Promi
       'cannot be used to adopt a port: the kernel chose the port. Give name instead.',
     );
   }
-  const resolved = resolveOptions(options, process.env, 'adopt');
-  const shape = resolveShape(options, process.env, 'leasePort', 1);
+  const { options: resolved, shape } = resolveLease(options, process.env, { api: 'leasePort', count: 1 });
   const paths = ensureLockDir(resolved.lockDir);
   const ownerId = await acquireOwner();
   try {
@@ -41,7 +39,8 @@ export async function adoptPort(port: number, options: LeaseOptions = {}): Promi
     };
     const name = shape.names[0];
     const named = name && shape.project ? { name, project: shape.project } : undefined;
-    const attempt = new Attempt(session, undefined, named);
+    const owner = shape.owners[0] as string;
+    const attempt = stageAttempt(session, { owner, sticky: undefined, named });
     try {
       const portDir = portDirOf(session.paths, port);
       const staged = attempt.staged as string;
@@ -58,16 +57,7 @@ export async function adoptPort(port: number, options: LeaseOptions = {}): Promi
       }
       attempt.staged = undefined;
       retainOwner(ownerId);
-      return new PortLease(
-        port,
-        resolved.owner,
-        attempt.token,
-        portDir,
-        ownerId,
-        session.paths.root,
-        undefined,
-        name,
-      );
+      return new HeldLease(port, owner, attempt.token, portDir, ownerId, session.paths.root, undefined, name);
     } finally {
       attempt.discard();
     }

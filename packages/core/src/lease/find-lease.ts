@@ -1,14 +1,15 @@
 import { join } from 'node:path';
 import { PortleaseError } from '../errors.js';
-import type { LeaseInfo } from '../inspect.js';
-import { isOwnerAlive } from '../liveness.js';
-import { assertKnownKeys, invalidOption } from '../option-errors.js';
-import { chooseLockDir } from '../options.js';
-import { reachableHost } from '../server/ready.js';
-import { projectOf, STICKY_NAME } from '../sticky.js';
+import { assertKnownKeys, invalidOption } from '../options/errors.js';
+import { chooseLockDir } from '../options/resolve.js';
+import { checkLeaseName, checkStickyScope, shown } from '../options/schema.js';
+import { projectOf } from '../platform/project.js';
+import { reachableHost } from '../platform/reachable.js';
+import { isOwnerAlive } from '../realm/liveness.js';
 import { portDirOf, portsInScope, readPortDir } from '../store/entries.js';
 import { ensureLockDir } from '../store/lock-dir.js';
 import { ownerIdOfToken, readRecord } from '../store/record.js';
+import type { LeaseInfo } from './inspect.js';
 
 /** Options of {@link findLease}. */
 export interface FindLeaseOptions {
@@ -47,28 +48,22 @@ interface Query {
 }
 
 function query(name: unknown, options: unknown, api: string, keys: readonly string[]): Query {
-  if (typeof name !== 'string' || !STICKY_NAME.test(name)) {
-    throw invalidOption(
-      `${api} name`,
-      `must be a lease name of letters, digits and . _ : - (starting with a letter or digit, up to 100), such as 'api', got ${JSON.stringify(name)}.`,
-    );
-  }
+  checkLeaseName(name, `${api} name`);
   const o = (options ?? {}) as Record<string, unknown>;
   if (typeof o !== 'object' || Array.isArray(o)) {
     throw invalidOption(
       `${api} options`,
-      `must be an object such as { timeout: 10000 }, got ${JSON.stringify(options)}.`,
+      `must be an object such as { timeout: 10000 }, got ${shown(options)}.`,
     );
   }
   assertKnownKeys(o, keys, `${api} options`);
-  const scope = o.stickyScope ?? (process.env.PORTLEASE_STICKY_SCOPE || undefined);
-  if (scope !== undefined && (typeof scope !== 'string' || scope === '')) {
-    throw invalidOption(
-      'stickyScope',
-      `must be a non-empty string naming the project, got ${JSON.stringify(scope)}.`,
-    );
-  }
-  return { name, project: (scope as string | undefined) ?? projectOf(), lockDir: chooseLockDir(o.lockDir) };
+  const scope =
+    o.stickyScope !== undefined && o.stickyScope !== null
+      ? checkStickyScope(o.stickyScope, 'stickyScope')
+      : process.env.PORTLEASE_STICKY_SCOPE
+        ? checkStickyScope(process.env.PORTLEASE_STICKY_SCOPE, 'PORTLEASE_STICKY_SCOPE')
+        : undefined;
+  return { name: name as string, project: scope ?? projectOf(), lockDir: chooseLockDir(o.lockDir) };
 }
 
 /** The newest live lease named `q.name` in `q.project`, read from the records of this scope. */

@@ -1,8 +1,8 @@
 import { PortleaseError } from '../errors.js';
 import { adoptPort } from '../lease/adopt.js';
-import type { PortLease } from '../lease.js';
-import { listeningPorts } from '../platform/listening-sockets.js';
+import type { PortLease } from '../lease/lease.js';
 import { startCommand } from './command-strategy.js';
+import { listeningPorts } from './listening-sockets.js';
 import { delay, reachableHost, urlFor } from './ready.js';
 import { OutputBuffer, type Strategy } from './strategy.js';
 import type { RunningServer, StartServerOptions } from './types.js';

@@ -1,41 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { childrenOf, procStat as stat } from '../platform/procfs.js';
 
 /**
  * A server's process tree, read from /proc (Linux): a process group does not hold it all, since a
  * child may start its own (`detached`, as browser launchers do), and a cgroup is not available
  * everywhere. Elsewhere only the process and its group are known.
  */
-
-/** `state` and `start` (clock ticks since boot) of a process, or undefined if it is gone. */
-function stat(pid: number): { state: string; start: string } | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] as string, start: fields[19] as string };
-  } catch {
-    return undefined;
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  const found: number[] = [];
-  let tasks: string[];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return found;
-  }
-  for (const task of tasks) {
-    try {
-      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ')) {
-        if (child.trim()) found.push(Number(child));
-      }
-    } catch {
-      // The thread ended meanwhile.
-    }
-  }
-  return found;
-}
 
 /** A process seen in the tree, with its start time so a reused pid is never signalled. */
 export interface Member {

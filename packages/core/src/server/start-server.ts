@@ -1,6 +1,6 @@
-import { leasePort } from '../allocator.js';
 import { PortleaseError } from '../errors.js';
-import type { PortLease } from '../lease.js';
+import { leasePort } from '../lease/allocator.js';
+import type { PortLease } from '../lease/lease.js';
 import { startAdopted } from './adopt-server.js';
 import { startCommand } from './command-strategy.js';
 import { startInProcess } from './in-process-strategy.js';

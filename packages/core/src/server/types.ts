@@ -1,4 +1,4 @@
-import type { LeaseOptions } from '../options.js';
+import type { LeaseOptions } from '../options/resolve.js';
 
 /** What an in-process `start` function may return to be stopped later. */
 export type Stoppable =

@@ -1,7 +1,6 @@
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasErrno } from '../errors.js';
-import { deferRemoval } from '../owner.js';
 import { ensureLockDir, forgetLockDir, type LockPaths, lockDirError } from './lock-dir.js';
 
 /*
@@ -115,20 +114,25 @@ export function removeEntry(dir: string, token: string): boolean {
   return true;
 }
 
+/** A removal the lock directory refused: the coded error, and the removal to retry later. */
+export interface RefusedRemoval {
+  error: Error;
+  retry: () => void;
+}
+
 /**
  * Removes this process's own record. If the lock directory refuses (turned read-only, replaced), the
- * removal is deferred, retried before this process's next allocation and at exit, never abandoned
- * while it lives on; the refusal is thrown, coded.
+ * refusal is returned, coded, with the removal to retry (realm/owner.ts defers it); nothing is thrown.
  */
-export function removeOwnRecord(portDir: string, token: string, root: string): void {
-  const remove = () => {
+export function removeOwnRecord(portDir: string, token: string, root: string): RefusedRemoval | undefined {
+  const retry = () => {
     removeEntry(portDir, token);
   };
   try {
-    remove();
+    retry();
+    return undefined;
   } catch (error) {
-    deferRemoval(token, remove);
-    throw lockDirError(root, error);
+    return { error: lockDirError(root, error), retry };
   }
 }
 

@@ -1,7 +1,8 @@
-import { lstatSync, mkdirSync, readlinkSync, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defaultLockDir } from '../default-lock-dir.js';
 import { fdExhaustion, hasErrno, PortleaseError } from '../errors.js';
+import { defaultLockDir } from '../platform/default-lock-dir.js';
+import { networkScope } from '../platform/netns.js';
 
 /** Where the leases of one network namespace live inside a lock directory. */
 export interface LockPaths {
@@ -18,42 +19,7 @@ export const UID: number | null = typeof process.getuid === 'function' ? process
 
 const UNWRITABLE = ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'];
 
-export { defaultLockDir } from '../default-lock-dir.js';
-
-/**
- * Names the network namespace, since ports (and Linux abstract sockets) belong to one: two containers
- * with their own network never collide; with host networking they share a scope.
- *
- * On Linux the name is the namespace's inode, read from `/proc/self/ns/net`. Where that cannot be
- * read (no `/proc` mounted), there is no other way from Node to name the namespace, and guessing a
- * scope (the old `local`) would let this process and a normal one in the same namespace lease the
- * same port: so it is refused with `NETWORK_NAMESPACE_UNKNOWN`.
- */
-function networkScope(): string {
-  if (process.platform !== 'linux') return 'local';
-  let link: string;
-  try {
-    link = readlinkSync('/proc/self/ns/net');
-  } catch (error) {
-    const fds = fdExhaustion(error, 'read /proc/self/ns/net');
-    if (fds) throw fds;
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new PortleaseError(
-      'NETWORK_NAMESPACE_UNKNOWN',
-      `portlease cannot tell which network namespace this process is in: /proc/self/ns/net is unreadable (${code}), so it cannot know which other processes share its ports. Mount /proc in this container or sandbox (e.g. do not mask /proc), then try again.`,
-      { cause: error, details: { errno: code } },
-    );
-  }
-  const match = /\[(\d+)\]/.exec(link);
-  if (!match) {
-    throw new PortleaseError(
-      'NETWORK_NAMESPACE_UNKNOWN',
-      `portlease cannot tell which network namespace this process is in: /proc/self/ns/net reads ${JSON.stringify(link)}, not net:[<inode>]. Mount a real /proc, then try again.`,
-      { details: { link } },
-    );
-  }
-  return `net-${match[1]}`;
-}
+export { defaultLockDir } from '../platform/default-lock-dir.js';
 
 function unsafe(path: string, problem: string, fix: string): PortleaseError {
   return new PortleaseError(
@@ -119,10 +85,11 @@ function checkRoot(path: string, stats: Stats): void {
   if (!stats.isDirectory()) throw unsafe(path, 'is not a directory', fixFor(path, 'rm', NOT_OURS));
   if (process.platform === 'win32' || UID === null) return;
   if (stats.uid !== UID) {
+    // Never a removal command: the directory is another user's, and may hold that user's live leases.
     throw unsafe(
       path,
       `is owned by uid ${stats.uid}, not by you (uid ${UID})`,
-      fixFor(path, 'rm -r', NOT_OURS),
+      `It is not yours: do not remove it unless you know that uid ${stats.uid} has no use for it (it may hold that user's live leases).`,
     );
   }
   if ((stats.mode & 0o077) !== 0) {

@@ -5,8 +5,10 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readSync,
   renameSync,
+  statfsSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -44,6 +46,18 @@ const MEMO_DIR = '.sticky';
 const MAX_MEMO_BYTES = 4096;
 /** Temp files of interrupted memo writes older than this are removed by gc. */
 const TEMP_MAX_AGE_MS = 60_000;
+/**
+ * At most this many files in a scope's `.sticky`: each memo takes a filesystem block (4 KiB on a
+ * tmpfs), so memos of one scope take at most 4 MiB, whatever names are used (test ids, per-run paths).
+ */
+export const MAX_MEMOS = 1024;
+/** A writer that finds the cap reached removes the least recently written memos down to this. */
+const MEMOS_AFTER_TRIM = Math.floor(MAX_MEMOS * 0.9);
+/**
+ * Memos are never written when their filesystem has less free space than this (leases need it more:
+ * a memo is only a preference), and `gc` or a lease that met ENOSPC removes memos until it is free.
+ */
+export const MEMO_HEADROOM_BYTES = 1024 * 1024;
 
 /** The memo directory of a scope (created on demand); undefined when it is not a plain directory. */
 function memoDir(paths: LockPaths, create: boolean): string | undefined {
@@ -138,12 +152,26 @@ export function readMemo(paths: LockPaths, key: MemoKey): Memo | undefined {
  * followed.
  */
 export function writeMemo(paths: LockPaths, key: MemoKey, memo: Memo, token: string): void {
+  if (!roomFor(paths.scope)) return;
   const dir = memoDir(paths, true);
   if (!dir) return;
+  const target = join(dir, key.id);
+  let isNew = false;
+  try {
+    lstatSync(target);
+  } catch {
+    isNew = true;
+  }
+  // Only a new memo adds a file; counting costs a readdir, so it is done then, and trimming frees
+  // a tenth of the cap at once, not one file per new key.
+  if (isNew) {
+    const names = namesIn(dir);
+    if (names.length >= MAX_MEMOS) trim(dir, names, names.length - MEMOS_AFTER_TRIM, false);
+  }
   const temp = join(dir, `${key.id}.${token}.tmp`);
   try {
     writeFileSync(temp, JSON.stringify(memo), { flag: 'wx', mode: 0o600 });
-    renameSync(temp, join(dir, key.id));
+    renameSync(temp, target);
   } catch {
     try {
       unlinkSync(temp);
@@ -186,5 +214,73 @@ export function sweepMemos(paths: LockPaths, maxAgeMs: number, now: number = Dat
       // Gone already or not ours to remove.
     }
   }
+  return removed;
+}
+
+/** Free bytes for unprivileged users on the filesystem of `path`; Infinity when statfs cannot tell. */
+function freeBytes(path: string): number {
+  try {
+    const { bavail, bsize } = statfsSync(path);
+    return bavail * bsize;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+function roomFor(path: string): boolean {
+  return freeBytes(path) >= MEMO_HEADROOM_BYTES;
+}
+
+function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Removes memo files (and temp files) of `dir`, least recently written first: `count` of them, or, with
+ * `untilRoom`, as many as it takes for the filesystem to have {@link MEMO_HEADROOM_BYTES} free (all, if
+ * need be). Only regular files are removed, by lstat (a symlink is unlinked, never followed; a
+ * directory is left alone). Returns how many were removed.
+ */
+function trim(dir: string, names: string[], count: number, untilRoom: boolean): number {
+  const files: { path: string; mtimeMs: number }[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      const stats = lstatSync(path);
+      if (!stats.isDirectory()) files.push({ path, mtimeMs: stats.mtimeMs });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  files.sort((a, b) => a.mtimeMs - b.mtimeMs);
+  let removed = 0;
+  for (const { path } of files) {
+    if (untilRoom ? roomFor(dir) : removed >= count) break;
+    try {
+      unlinkSync(path);
+      removed++;
+    } catch {
+      // Removed by another process, or not ours to remove.
+    }
+  }
+  return removed;
+}
+
+/**
+ * Makes the memos of a scope fit their bounds: at most {@link MAX_MEMOS} files, and none while the
+ * filesystem has less than {@link MEMO_HEADROOM_BYTES} free (least recently written go first). Called
+ * by `gc`, and by a lease whose record could not be written for lack of space, so memos never take the
+ * space leases need. Returns how many were removed.
+ */
+export function trimMemos(paths: LockPaths): number {
+  const dir = memoDir(paths, false);
+  if (!dir) return 0;
+  const names = namesIn(dir);
+  let removed = names.length > MAX_MEMOS ? trim(dir, names, names.length - MAX_MEMOS, false) : 0;
+  if (!roomFor(dir)) removed += trim(dir, namesIn(dir), 0, true);
   return removed;
 }

@@ -3,8 +3,10 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { fdExhaustion } from '../errors.js';
-import { OWNER_ID_PATTERN } from '../liveness.js';
 import { UID } from './lock-dir.js';
+
+/** An owner id: 24 hex digits, the first part of every token (realm/liveness.ts proves it alive). */
+export const OWNER_ID_PATTERN = /^[0-9a-f]{24}$/;
 
 /**
  * What a lease record holds. The file is named by the lease's token, `<ownerId>-<random>`, so liveness

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
-import { isOwnerAlive } from '../liveness.js';
 import { readNames, removeEntry } from './entries.js';
 import type { LockPaths } from './lock-dir.js';
 import { ownerIdOfToken } from './record.js';
 
-/** Removes staged (never published) records of proven-dead owners; returns how many. */
-export async function sweepStaging(paths: LockPaths): Promise<number> {
+/** Answers whether an owner is alive: `true` also when it cannot tell (realm/liveness.ts). */
+export type IsOwnerAlive = (ownerId: string) => Promise<boolean>;
+
+/** Removes staged (never published) records of owners `isOwnerAlive` proves dead; returns how many. */
+export async function sweepStaging(paths: LockPaths, isOwnerAlive: IsOwnerAlive): Promise<number> {
   let removed = 0;
   for (const token of readNames(paths.staging, paths.root)) {
     const ownerId = ownerIdOfToken(token);
@@ -23,8 +25,8 @@ export async function sweepStaging(paths: LockPaths): Promise<number> {
 const swept = new Set<string>();
 
 /** Once per lock directory per process, in the background: clear staged leftovers of crashed owners. */
-export function sweepStagingOnce(paths: LockPaths): void {
+export function sweepStagingOnce(paths: LockPaths, isOwnerAlive: IsOwnerAlive): void {
   if (swept.has(paths.staging)) return;
   swept.add(paths.staging);
-  sweepStaging(paths).catch(() => {});
+  sweepStaging(paths, isOwnerAlive).catch(() => {});
 }

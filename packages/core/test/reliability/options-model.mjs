@@ -35,11 +35,11 @@ export function optionsArbitrary(block, lockDir) {
       fc.array(inBlock, { maxLength: hi - lo + 2 }),
       fc.constant(Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)),
       inBlock.map((p) => new Set([p])),
-      fc.constant(''),
     ),
     fc.array(fc.oneof(inBlock, junkNumber), { minLength: 1, maxLength: 4 }),
+    // A string is iterable (by characters) but never a list of ports: refused, echoed as given.
     fc.string({ maxLength: 3 }),
-    fc.constantFrom(null, 0, {}, true),
+    fc.constantFrom(null, 0, {}, true, '', '80'),
     fc.anything(),
   );
   const hosts = field(
@@ -81,7 +81,7 @@ function validRange(r) {
 
 function validExclude(x) {
   if (x === undefined) return true;
-  if (x === null || typeof x[Symbol.iterator] !== 'function') return false;
+  if (x === null || typeof x === 'string' || typeof x[Symbol.iterator] !== 'function') return false;
   for (const port of x) if (!isPort(port)) return false;
   return true;
 }

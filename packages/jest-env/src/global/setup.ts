@@ -1,7 +1,8 @@
 // `globalSetup: '@portlease/jest/global-setup'` loads this module (built as dist/global-setup.*): Jest
 // calls its default export in its parent process, before the workers fork.
 import { resolve } from 'node:path';
-import { invalidOption, leasePorts, type RunningServer, startServer } from 'portlease';
+import { leasePorts, type RunningServer, startServer } from 'portlease';
+import { invalidOption, scopedIfSticky } from 'portlease/adapter';
 import { type JestShard, shardLabel, shardOf } from '../labels.js';
 import {
   checkServers,
@@ -12,7 +13,7 @@ import {
   withContext,
 } from '../options.js';
 import { GLOBAL_ENV, GLOBAL_KEY, type GlobalPortsInfo } from '../shared.js';
-import { scopedIfSticky, stickyArray } from '../sticky-key.js';
+import { stickyArray } from '../sticky-key.js';
 import { closeSession, type GlobalSession, globalState, publishGlobalPorts } from './state.js';
 
 /** The part of Jest's project config global setup reads. */

@@ -1,0 +1,54 @@
+/**
+ * `portlease/adapter`: the one schema of lease and server options, for the runner adapters
+ * (@portlease/playwright, @portlease/vitest, @portlease/jest) and the CLI. An adapter checks the
+ * options in its configuration with these, at the path the user wrote them, and adds only its own
+ * keys; every mistake is then the same `INVALID_OPTIONS` with the same message as through the API.
+ *
+ * @example
+ * ```ts
+ * import { checkLeaseOptions, checkServerOptions } from 'portlease/adapter';
+ *
+ * const options = checkLeaseOptions(config.portlease, 'use.portlease', { sticky: 'prefix', own: ['workerServer'] });
+ * checkServerOptions(options.workerServer, 'use.portlease.workerServer', { omit: { port: 'the fixture leases it' } });
+ * ```
+ */
+export { assertKnownKeys, closest, invalidOption } from './options/errors.js';
+export { ownerLabel, scopedIfSticky } from './options/owner-label.js';
+export {
+  ADAPTER_LEASE_KEYS,
+  checkLeaseOptions,
+  checkStickyName,
+  LEASE_OPTION_ENV,
+  LEASE_OPTION_KEYS,
+  type LeaseOptionKey,
+  type LeaseOptionsForm,
+  leaseFieldsOf,
+  parseRange,
+  STICKY_NAME_RULE,
+  type StickyForm,
+  shown,
+  validateRange,
+} from './options/schema.js';
+export { stickyPorts } from './options/sticky-ports.js';
+export { type ServerOptionsForm, START_SERVER_OPTION_KEYS } from './server/validate.js';
+
+import type { StartServerOptions } from './server/types.js';
+import { type ServerOptionsForm, validateServerOptions } from './server/validate.js';
+
+/**
+ * Checks server options (startServer's) found at `path` in an adapter's configuration, with
+ * startServer's own rules; `omit` are the keys the adapter sets itself, each with why.
+ *
+ * @example
+ * ```ts
+ * checkServerOptions(config.servers.api, 'global.servers.api', { omit: { port: "global setup leases the server's port" } });
+ * ```
+ */
+export function checkServerOptions(
+  value: unknown,
+  path: string,
+  form: Omit<ServerOptionsForm, 'path'> = {},
+): StartServerOptions {
+  validateServerOptions(value, { ...form, path });
+  return value;
+}
