@@ -19,6 +19,15 @@
  *   killed. Nothing is held; a later try may succeed.
  * - `SERVER_EXITED` — a server started by {@link startServer} exited before it accepted connections.
  * - `SERVER_TIMEOUT` — a server started by {@link startServer} did not accept connections in time.
+ * - `NOT_FOUND` — no live lease has the name asked for in this project (`portlease port NAME`).
+ *   Start it with `portlease run --name NAME`, from the same project (or the same `stickyScope`).
+ * - `TIMEOUT` — what was waited for did not happen in time: a named lease, or its port accepting
+ *   connections (`waitForLease`, `portlease port --wait`), or an adopted command listening
+ *   (`portlease run --adopt`).
+ * - `ADOPT_AMBIGUOUS` — `--adopt` / `adopt: true` found the command listening on several ports; the
+ *   message lists them. Make the command listen on one port, or lease its ports instead.
+ * - `ADOPT_HELD` — the port an adopted command listens on is held by another live lease (the command
+ *   took a port that portlease had handed to someone who had not bound it yet); nothing was adopted.
  */
 export type PortleaseErrorCode =
   | 'INVALID_OPTIONS'
@@ -30,7 +39,11 @@ export type PortleaseErrorCode =
   | 'ABORTED'
   | 'HOLDER_FAILED'
   | 'SERVER_EXITED'
-  | 'SERVER_TIMEOUT';
+  | 'SERVER_TIMEOUT'
+  | 'NOT_FOUND'
+  | 'TIMEOUT'
+  | 'ADOPT_AMBIGUOUS'
+  | 'ADOPT_HELD';
 
 /**
  * The one error class portlease throws. `code` is stable; `message` says what to do and always starts

@@ -5,6 +5,12 @@
 export { PortleaseError, type PortleaseErrorCode } from './errors.js';
 export { leasePort, leasePorts } from './lease/allocator.js';
 export {
+  type FindLeaseOptions,
+  findLease,
+  type WaitForLeaseOptions,
+  waitForLease,
+} from './lease/find-lease.js';
+export {
   collectGarbage,
   type GcResult,
   type InspectOptions,

@@ -75,9 +75,12 @@ test('get --sticky web: the same port run after run; a holder or a listener forc
     assert.notEqual(second.names.web, port);
     const listed = await runNode([cli, 'list'], { env: s.env });
     assert.equal(listed.code, 0, listed.stderr);
-    assert.match(listed.stdout, /^PORT\s+STATUS\s+AGE\s+PID\s+STICKY\s+OWNER\n/);
+    assert.match(listed.stdout, /^PORT\s+STATUS\s+AGE\s+PID\s+NAME\s+STICKY\s+OWNER\n/);
     for (const p of [port, second.names.web]) {
-      assert.match(listed.stdout, new RegExp(`^${p}\\s+alive\\s+\\S+\\s+\\d+\\s+web\\s+portlease get`, 'm'));
+      assert.match(
+        listed.stdout,
+        new RegExp(`^${p}\\s+alive\\s+\\S+\\s+\\d+\\s+web\\s+web\\s+portlease get`, 'm'),
+      );
     }
     await second.release();
     await first.release();

@@ -79,3 +79,60 @@ test("the README's sticky snippet gives the same port on a second run and a cons
     rmSync(file, { force: true });
   }
 });
+
+/** The "## Named services" section of README.md. */
+function namedSection() {
+  const start = readme.indexOf('\n## Named services\n');
+  assert.notEqual(start, -1, 'README.md has a "## Named services" section');
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end);
+}
+
+test('every code block of "Named services" is run by a test or marked as a fragment', () => {
+  const section = namedSection();
+  const blocks = [...section.matchAll(/(<!--[^>]*-->\n)?```/g)].filter((_, i) => i % 2 === 0);
+  assert.ok(blocks.length > 0);
+  for (const block of blocks) {
+    assert.match(
+      block[1] ?? '',
+      /readme-test|fragment/,
+      `an unmarked block in Named services: ${block.index}`,
+    );
+  }
+});
+
+test("the README's named snippet finds the lease by name, waits for it, and forgets it at release", async () => {
+  const section = namedSection();
+  const marker = section.indexOf('<!-- readme-test: named');
+  assert.notEqual(marker, -1, 'Named services has the named readme-test marker');
+  const snippet = /```js\n([\s\S]*?)```/.exec(section.slice(marker))[1];
+  const dir = join(here, '..', '.tmp');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `readme-named-${process.pid}.mjs`);
+  writeFileSync(file, snippet);
+  const lockDir = tempLockDir();
+  try {
+    const { code, signal, stdout, stderr } = await runProcess(process.execPath, [file], {
+      env: { ...process.env, PORTLEASE_DIR: lockDir },
+      timeout: 30_000,
+    });
+    assert.equal(signal, null, `the snippet did not exit by itself: ${stdout}${stderr}`);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(stdout.trim().split('\n'), ['true true', 'undefined']);
+    assert.deepEqual(recordsIn(lockDir), [], 'every lease was released');
+  } finally {
+    rmSync(file, { force: true });
+  }
+});
+
+test("the README's framework table lists the frameworks of server/frameworks.ts", () => {
+  const source = readFileSync(join(here, '..', 'src', 'server', 'frameworks.ts'), 'utf8');
+  const table = source.slice(
+    source.indexOf('export const FRAMEWORKS'),
+    source.indexOf('\n];', source.indexOf('export const FRAMEWORKS')),
+  );
+  const inSource = [...table.matchAll(/\{\s*command: '([^']+)'/g)].map((m) => m[1]);
+  const inReadme = [...namedSection().matchAll(/^\| `([^`]+)` +\|/gm)].map((m) => m[1]);
+  assert.ok(inSource.length >= 9, `frameworks found in the source: ${inSource}`);
+  assert.deepEqual(inReadme, inSource);
+});

@@ -13,7 +13,7 @@ import type { LeaseOptions, StartServerOptions } from 'portlease';
  * ```
  */
 export interface PortleaseOptions
-  extends Omit<LeaseOptions, 'signal' | 'owner' | 'sticky' | 'contiguous' | 'protocol'> {
+  extends Omit<LeaseOptions, 'signal' | 'owner' | 'sticky' | 'contiguous' | 'protocol' | 'name'> {
   /**
    * First word of the owner labels `portlease list` shows, followed by project, shard and worker:
    * `shop e2e project=chromium shard=2/3 worker=1`. Default `playwright`.

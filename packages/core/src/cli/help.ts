@@ -3,7 +3,8 @@
 /** How `run` and `get` are told which ports to lease. */
 const PORT_OPTIONS = `Ports (in the order given; default: one unnamed port):
   --count N            N ports (1 to 1000)
-  --name NAME          a port named NAME: PORT_NAME, {port:NAME} (repeatable)
+  --name NAME          a port named NAME: PORT_NAME, {port:NAME}; recorded, so \`portlease port NAME\`
+                       finds it (repeatable)
   --sticky NAME        a named port that is sticky: the port NAME last had in this project, run after
                        run, when it is free; else another one, never shared and never waited for
                        (repeatable; mixes with --name)
@@ -29,6 +30,15 @@ forwarded to it; Ctrl-C (SIGINT from the terminal) reaches it directly, once.
 
   portlease run --sticky web -- node server.js --port {port:web}
   portlease run --count 3 --contiguous --sticky redis -- ./cluster.sh   # PORT_REDIS, PORTLEASE_PORTS
+  portlease run --name api --adopt -- node api.js   # api.js binds port 0 (PORT=0); its port is leased
+
+Commands that ignore PORT (vite, astro, ng serve, react-router dev, …) get --port N (and
+--strictPort where they have it) unless they give --port.
+
+Adopting (a server that binds port 0, so the kernel picks its port):
+  --adopt              run with PORT=0, find the one port the command's processes listen on, and lease
+                       it under the one --name until the command exits (TIMEOUT, ADOPT_AMBIGUOUS)
+  --adopt-timeout S    seconds to wait for it to listen (default 60)
 
 ${PORT_OPTIONS}
 ${LEASE_OPTIONS}`;
@@ -48,8 +58,22 @@ ${LEASE_OPTIONS}`;
 
 export const LIST_HELP = `Usage: portlease list [--json] [--lock-dir DIR]
 
-Every lease: port, alive or stale, age, pid, sticky name (a STICKY column when one has it), owner label
-(for a \`portlease get\`, the process it holds for: held for pid 5347: bash, 74 min old).
+Every lease: port, alive or stale, age, pid, name and sticky name (NAME and STICKY columns when one
+has them), owner label (for a \`portlease get\`, the process it holds for: held for pid 5347: bash,
+74 min old).
+`;
+
+export const PORT_HELP = `Usage: portlease port NAME [--wait SECONDS] [--json] [--sticky-scope ID] [--lock-dir DIR]
+
+Prints the port of this project's live lease named NAME (portlease run --name NAME, --sticky NAME,
+or the name / sticky lease options), exit 0; none: exit 1 with NOT_FOUND. A name belongs to the
+project it was leased in (PORTLEASE_STICKY_SCOPE, else the nearest directory with a package.json,
+else with .git, else the working directory), so each worktree has its own.
+  --wait SECONDS       wait until the lease exists and its port accepts a TCP connection (TIMEOUT after)
+  --json               the lease as \`portlease list --json\` prints it
+  --sticky-scope ID    the project the name belongs to
+
+  PORT=$(portlease port api --wait 30)
 `;
 
 export const GC_HELP = `Usage: portlease gc [--json] [--lock-dir DIR]
@@ -71,7 +95,9 @@ Usage:
       {port} / {port:api} replaced in its arguments; release when it exits; exit with its code.
   portlease get [ports] [--json] [--hold-pid PID] [lease options]
       Print ports held until PID exits (default: the calling shell). Names print PORT_API=… lines.
-  portlease list [--json]      Every lease: port, alive or stale, age, pid, sticky name, owner label.
+  portlease port NAME [--wait S] [--json]
+      Print the port of this project's live lease named NAME (exit 1, NOT_FOUND, if none).
+  portlease list [--json]      Every lease: port, alive or stale, age, pid, name, sticky name, owner label.
   portlease gc [--json]        Remove records of dead owners, crash leftovers, old sticky memos.
   portlease doctor [--json]    Lock directory checks, ephemeral range, effective range.
   portlease <command> --help   Help for one command.

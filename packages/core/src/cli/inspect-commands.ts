@@ -23,7 +23,7 @@ function age(from: Date | undefined): string {
   return `${Math.round(seconds / 3600)}h`;
 }
 
-/** `portlease list [--json]`: every lease with port, status, age, pid, sticky key and owner label. */
+/** `portlease list [--json]`: every lease with port, status, age, pid, name, sticky key and owner label. */
 export async function list(args: string[]): Promise<number> {
   const command = parse(args, LIST_HELP);
   if (!command) return 0;
@@ -39,16 +39,27 @@ export async function list(args: string[]): Promise<number> {
   }
   // Labels and keys are written by whoever leased: escaped, so they cannot forge rows or drive the
   // terminal. The STICKY column (a lease's sticky name, `-` for none) shows only when one has a key.
+  // The NAME column (the name `portlease port NAME` finds it by) shows only when one has a name.
   const sticky = leases.some((l) => l.sticky !== undefined);
+  const named = leases.some((l) => l.name !== undefined);
   const rows = leases.map((l) => [
     String(l.port),
     l.status,
     age(l.createdAt),
     l.pid === undefined ? '?' : String(l.pid),
+    ...(named ? [l.name === undefined ? '-' : printable(l.name)] : []),
     ...(sticky ? [l.sticky === undefined ? '-' : printable(l.sticky)] : []),
     l.owner === undefined ? `(record ${l.problem})` : printable(withHeldFor(l.owner)),
   ]);
-  const header = ['PORT', 'STATUS', 'AGE', 'PID', ...(sticky ? ['STICKY'] : []), 'OWNER'];
+  const header = [
+    'PORT',
+    'STATUS',
+    'AGE',
+    'PID',
+    ...(named ? ['NAME'] : []),
+    ...(sticky ? ['STICKY'] : []),
+    'OWNER',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ');

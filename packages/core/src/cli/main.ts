@@ -6,6 +6,7 @@ import { doctor } from './doctor.js';
 import { get, hold } from './get.js';
 import { HELP } from './help.js';
 import { gc, list } from './inspect-commands.js';
+import { port } from './port.js';
 import { run } from './run.js';
 
 function version(): string {
@@ -31,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       return get(args);
     case '__hold':
       return hold(args);
+    case 'port':
+      return port(args);
     case 'list':
       return list(args);
     case 'gc':

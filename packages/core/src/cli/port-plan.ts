@@ -25,7 +25,7 @@ export interface PortPlan {
   names: string[];
   /** The names given with `--sticky` (a subset of `names`), in port order. */
   sticky: string[];
-  options: Pick<LeaseOptions, 'sticky' | 'stickyScope' | 'contiguous'>;
+  options: Pick<LeaseOptions, 'sticky' | 'stickyScope' | 'contiguous' | 'name'>;
 }
 
 /** `api` → `PORT_API`; `web-ui` → `PORT_WEB_UI`. */
@@ -79,11 +79,13 @@ function countOf(parsed: Parsed, named: number): number {
   return count;
 }
 
-function scopeOf(parsed: Parsed, sticky: number): string | undefined {
+function scopeOf(parsed: Parsed, named: number): string | undefined {
   const scope = text(parsed, 'sticky-scope');
   if (scope === undefined) return undefined;
-  if (sticky === 0) {
-    throw usageError('--sticky-scope applies only to --sticky ports: add --sticky NAME, or leave it out');
+  if (named === 0) {
+    throw usageError(
+      '--sticky-scope applies only to --sticky ports and --name ports (the project their names belong to): add --sticky NAME or --name NAME, or leave it out',
+    );
   }
   return checkStickyScope(scope, '--sticky-scope');
 }
@@ -97,7 +99,7 @@ export function portPlan(parsed: Parsed): PortPlan {
   const count = countOf(parsed, named.length);
   const contiguous = has(parsed, 'contiguous');
   const sticky = named.filter((p) => p.option === '--sticky').map((p) => p.name);
-  const stickyScope = scopeOf(parsed, sticky.length);
+  const stickyScope = scopeOf(parsed, named.length);
   if (contiguous && sticky.length > 1) {
     throw usageError(
       `--contiguous leases one block with one sticky key, held by its first port: give one --sticky NAME (got ${sticky.map((s) => `--sticky ${s}`).join(', ')}) and name the other ports with --name`,
@@ -123,6 +125,8 @@ export function portPlan(parsed: Parsed): PortPlan {
       ? sticky[0]
       : named.map((p) => (p.option === '--sticky' ? p.name : undefined));
   }
+  // Every named port records its name (and project), so `portlease port NAME` finds it.
+  if (named.length) options.name = block ? named[0]?.name : named.map((p) => p.name);
   if (stickyScope !== undefined) options.stickyScope = stickyScope;
   if (contiguous) options.contiguous = true;
   return { count, names: named.map((p) => p.name), sticky, options };

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { withFrameworkPort } from '../server/frameworks.js';
 import { LEASE_OPTIONS, leaseOptions, parseCommand, usageError } from './args.js';
 import { RUN_HELP } from './help.js';
 import { leaseForCli } from './lease.js';
 import { envName, portPlan } from './port-plan.js';
+import { ADOPT_OPTIONS, runAdopted } from './run-adopt.js';
 
 /**
  * Signals passed on to the command. The command runs in our process group, in the terminal's
@@ -25,13 +27,14 @@ const GROUP_SIGNALS = ['SIGINT', 'SIGQUIT'] as const;
  * arguments, passes signals on, releases the ports when it ends and exits with its code.
  */
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommand(args, LEASE_OPTIONS, { command: true });
+  const parsed = parseCommand(args, { ...LEASE_OPTIONS, ...ADOPT_OPTIONS }, { command: true });
   if (parsed.help) {
     process.stdout.write(RUN_HELP);
     return 0;
   }
   const [command, ...commandArgs] = parsed.rest;
   if (command === undefined) throw usageError('portlease run needs a command after --');
+  if (parsed.values.adopt === true) return runAdopted(parsed, command, commandArgs);
   const { count, names, options } = portPlan(parsed);
   const leases = await leaseForCli(count, {
     ...leaseOptions(parsed, `portlease run ${parsed.rest.join(' ')}`.slice(0, 200)),
@@ -49,7 +52,12 @@ export async function run(args: string[]): Promise<number> {
       return index === -1 ? whole : String(ports[index]);
     });
 
-  const child = spawn(fill(command), commandArgs.map(fill), { stdio: 'inherit', env });
+  // Frameworks that ignore PORT (vite, astro, ng serve, …) get --port (server/frameworks.ts).
+  const [program, ...programArgs] = withFrameworkPort(
+    [command, ...commandArgs].map(fill),
+    ports[0] as number,
+  );
+  const child = spawn(program as string, programArgs, { stdio: 'inherit', env });
   const handlers = [
     ...FORWARDED.map((signal) => [signal, () => child.kill(signal)] as const),
     ...GROUP_SIGNALS.map((signal) => [signal, () => {}] as const),

@@ -8,6 +8,7 @@ import {
 import { isOwnerAlive } from '../realm/liveness.js';
 import { acquireOwner, releaseOwner, retainOwner, retryDeferred } from '../realm/owner.js';
 import { ensureLockDir } from '../store/lock-dir.js';
+import type { RecordName } from '../store/record.js';
 import { sweepStagingOnce } from '../store/sweep.js';
 import { leaseBlock } from './block.js';
 import { Candidates } from './candidates.js';
@@ -61,6 +62,12 @@ function choose(
   return chooseSticky(session.paths, stickyKey(name, shape.project), min, top, excluded);
 }
 
+/** The name and project port `index` is recorded under, if it is named. */
+export function namedAt(shape: LeaseShape, index: number): RecordName | undefined {
+  const name = shape.names[index];
+  return name === undefined || shape.project === undefined ? undefined : { name, project: shape.project };
+}
+
 /** Leases one port: the sticky preference first, if any, then any port in random order. */
 async function leaseOne(
   session: Session,
@@ -68,9 +75,10 @@ async function leaseOne(
   owner: string,
   taken: number,
   wanted: number,
+  named?: RecordName,
 ): Promise<PortLease> {
   const { options } = session;
-  const label: AttemptLabel = { owner, sticky: sticky?.key.name };
+  const label: AttemptLabel = { owner, sticky: sticky?.key.name, named };
   const attempt = stageAttempt(session, label);
   try {
     const preferred = sticky?.preferred;
@@ -114,7 +122,7 @@ export async function leasePort(options?: LeaseOptions): Promise<PortLease> {
   const { session, shape } = await openSession(options, 1, 'leasePort');
   try {
     const sticky = choose(session, shape, shape.sticky[0], session.options.max);
-    const lease = await leaseOne(session, sticky, shape.owners[0] as string, 0, 1);
+    const lease = await leaseOne(session, sticky, shape.owners[0] as string, 0, 1, namedAt(shape, 0));
     retainOwner(session.ownerId);
     return lease;
   } finally {
@@ -146,7 +154,7 @@ export async function leasePorts(count: number, options?: LeasePortsOptions): Pr
   try {
     if (shape.contiguous) {
       const top = session.options.max - count + 1;
-      return await leaseBlock(session, shape.owners, choose(session, shape, shape.sticky[0], top));
+      return await leaseBlock(session, shape.owners, choose(session, shape, shape.sticky[0], top), shape);
     }
     // Sticky ports first, so a port of this call drawn at random never takes a name's port.
     const order = [...Array(count).keys()].sort(
@@ -157,7 +165,8 @@ export async function leasePorts(count: number, options?: LeasePortsOptions): Pr
     try {
       for (const index of order) {
         const sticky = choose(session, shape, shape.sticky[index], session.options.max);
-        const lease = await leaseOne(session, sticky, shape.owners[index] as string, leases.length, count);
+        const owner = shape.owners[index] as string;
+        const lease = await leaseOne(session, sticky, owner, leases.length, count, namedAt(shape, index));
         leases.push(lease);
         placed[index] = lease;
         retainOwner(session.ownerId);

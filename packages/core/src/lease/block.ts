@@ -1,3 +1,4 @@
+import type { LeaseShape } from '../options/resolve.js';
 import { retainOwner } from '../realm/owner.js';
 import { noFreeRun } from './exhaustion.js';
 import type { PortLease } from './lease.js';
@@ -17,6 +18,7 @@ export async function leaseBlock(
   session: Session,
   owners: readonly string[],
   sticky: StickyChoice | undefined,
+  shape?: LeaseShape,
 ): Promise<PortLease[]> {
   const count = owners.length;
   const { min, max, signal } = session.options;
@@ -47,9 +49,13 @@ export async function leaseBlock(
       if (run.length === 0 && port > lastBase) continue;
       const name = run.length === 0 ? sticky?.key.name : undefined;
       const owner = owners[run.length] as string;
-      if (attempt === undefined || attempt.sticky !== name || attempt.owner !== owner) {
+      const named = shape?.names[run.length];
+      const same = attempt?.sticky === name && attempt?.owner === owner && attempt?.named?.name === named;
+      if (attempt === undefined || !same) {
         attempt?.discard();
-        attempt = stageAttempt(session, { owner, sticky: name });
+        const project = shape?.project;
+        const label = named && project ? { name: named, project } : undefined;
+        attempt = stageAttempt(session, { owner, sticky: name, named: label });
       }
       const lease = await takePort(session, attempt, port);
       if (lease === undefined) {

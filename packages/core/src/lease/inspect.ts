@@ -21,6 +21,10 @@ export interface LeaseInfo {
   createdAt?: Date;
   /** The sticky name the lease was taken under (the `sticky` option), if any. */
   sticky?: string;
+  /** The name the lease was taken under (`name`, `sticky`, `--name`), if any: findLease finds it. */
+  name?: string;
+  /** The project the name belongs to (the nearest package.json's directory, or the stickyScope). */
+  project?: string;
   /** Why the record could not be read, if it could not. */
   problem?: RecordProblem;
   token: string;
@@ -82,6 +86,10 @@ async function inspectScope(paths: LockPaths): Promise<LeaseInfo[]> {
         info.command = record.command;
         info.createdAt = new Date(record.created);
         if (record.sticky !== undefined) info.sticky = record.sticky;
+        if (record.name !== undefined) {
+          info.name = record.name;
+          info.project = record.project;
+        }
       }
       infos.push(info);
     }

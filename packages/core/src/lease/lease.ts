@@ -24,6 +24,8 @@ export interface PortLease extends AsyncDisposable, Disposable {
   readonly token: string;
   /** The sticky name this lease was taken under (the `sticky` option), if any. */
   readonly sticky: string | undefined;
+  /** The name this lease was taken under (`name` or `sticky`), by which findLease finds it, if any. */
+  readonly name: string | undefined;
   /** Whether {@link PortLease.release} has run. */
   readonly released: boolean;
   /**
@@ -37,8 +39,8 @@ export interface PortLease extends AsyncDisposable, Disposable {
   release(): Promise<void>;
   /** {@link PortLease.release}, synchronously: for exit handlers and `using`. */
   releaseSync(): void;
-  /** `{ port, owner, sticky? }`, as `JSON.stringify` shows a lease. */
-  toJSON(): { port: number; owner: string; sticky?: string };
+  /** `{ port, owner, sticky?, name? }`, as `JSON.stringify` shows a lease. */
+  toJSON(): { port: number; owner: string; sticky?: string; name?: string };
 }
 
 /** The one implementation of {@link PortLease}, made by take-port.ts only (no public constructor). */
@@ -47,6 +49,7 @@ export class HeldLease implements PortLease {
   readonly owner: string;
   readonly token: string;
   readonly sticky: string | undefined;
+  readonly name: string | undefined;
   readonly #dir: string;
   readonly #root: string;
   readonly #ownerId: string;
@@ -62,11 +65,13 @@ export class HeldLease implements PortLease {
     ownerId: string,
     root: string,
     sticky?: string,
+    name?: string,
   ) {
     this.port = port;
     this.owner = owner;
     this.token = token;
     this.sticky = sticky;
+    this.name = name;
     this.#dir = portDir;
     this.#root = root;
     this.#ownerId = ownerId;
@@ -120,9 +125,13 @@ export class HeldLease implements PortLease {
     this.releaseSync();
   }
 
-  toJSON(): { port: number; owner: string; sticky?: string } {
-    return this.sticky === undefined
-      ? { port: this.port, owner: this.owner }
-      : { port: this.port, owner: this.owner, sticky: this.sticky };
+  toJSON(): { port: number; owner: string; sticky?: string; name?: string } {
+    const json: { port: number; owner: string; sticky?: string; name?: string } = {
+      port: this.port,
+      owner: this.owner,
+    };
+    if (this.sticky !== undefined) json.sticky = this.sticky;
+    if (this.name !== undefined) json.name = this.name;
+    return json;
   }
 }

@@ -15,7 +15,7 @@ import {
 } from '../store/entries.js';
 import { type LockPaths, lockDirError } from '../store/lock-dir.js';
 import { trimMemos } from '../store/memos.js';
-import { createRecord, newToken, ownerIdOfToken } from '../store/record.js';
+import { createRecord, newToken, ownerIdOfToken, type RecordName } from '../store/record.js';
 import type { Candidates } from './candidates.js';
 import type { Encounters } from './exhaustion.js';
 import { HeldLease, type PortLease } from './lease.js';
@@ -32,10 +32,12 @@ export interface Session extends Encounters {
   mine: Set<number>;
 }
 
-/** What one lease's record says: its owner label and its sticky name, if any. */
+/** What one lease's record says: its owner label, its sticky name and its name (with project), if any. */
 export interface AttemptLabel {
   owner: string;
   sticky: string | undefined;
+  /** The lease's name and project, recorded for findLease; undefined for an unnamed lease. */
+  named?: RecordName | undefined;
 }
 
 /** A record staged for one lease, tried on port after port until one is won. */
@@ -43,6 +45,8 @@ export class Attempt {
   readonly token: string;
   readonly owner: string;
   readonly sticky: string | undefined;
+  /** The lease's name and project, recorded for findLease; undefined for an unnamed lease. */
+  readonly named: RecordName | undefined;
   /** The staged directory, until it is published (then it is the lease's) or discarded. */
   staged: string | undefined;
 
@@ -50,6 +54,7 @@ export class Attempt {
     this.token = token;
     this.owner = label.owner;
     this.sticky = label.sticky;
+    this.named = label.named;
     this.staged = staged;
   }
 
@@ -73,7 +78,7 @@ export class Attempt {
  */
 export function stageAttempt(session: Session, label: AttemptLabel): Attempt {
   const token = newToken(session.ownerId);
-  const body = JSON.stringify(createRecord(label.owner, session.ownerId, token, label.sticky));
+  const body = JSON.stringify(createRecord(label.owner, session.ownerId, token, label.sticky, label.named));
   let staged: ReturnType<typeof stageRecord>;
   try {
     staged = stageRecord(session.options.lockDir, session.paths, token, body);
@@ -100,7 +105,7 @@ export function aborted(signal: AbortSignal): PortleaseError {
  * their token names (a lease published meanwhile has another name and survives), then the directory
  * if empty. Returns whether the port may be free now. Unknown entries are never reclaimed.
  */
-async function reclaimIfDead(session: Session, port: number, portDir: string): Promise<boolean> {
+export async function reclaimIfDead(session: Session, port: number, portDir: string): Promise<boolean> {
   let names: string[] | 'unreadable';
   try {
     names = readPortDir(portDir, session.paths.root);
@@ -177,7 +182,16 @@ export async function takePort(
   if (listener === undefined) {
     attempt.staged = undefined;
     session.mine.add(port);
-    return new HeldLease(port, attempt.owner, attempt.token, portDir, session.ownerId, root, attempt.sticky);
+    return new HeldLease(
+      port,
+      attempt.owner,
+      attempt.token,
+      portDir,
+      session.ownerId,
+      root,
+      attempt.sticky,
+      attempt.named?.name,
+    );
   }
   // Someone outside portlease listens there: take our record back for the next port.
   session.busy.set(port, listener);

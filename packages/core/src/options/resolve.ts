@@ -9,6 +9,7 @@ import { assertKnownKeys, invalidOption } from './errors.js';
 import {
   checkExclude,
   checkHosts,
+  checkLeaseName,
   checkLockDir,
   checkOwner,
   checkProtocol,
@@ -93,6 +94,18 @@ export interface LeaseOptions {
    */
   stickyScope?: string;
   /**
+   * A name for the lease, kept in its record with its project (the same project as `stickyScope`'s),
+   * so that another process finds it with `findLease('api')` or `portlease port api`. Not sticky: a
+   * name does not prefer a port (`sticky` names a lease too). leasePorts: one entry per port, or with
+   * `contiguous: true` one name for the block's base port.
+   *
+   * @example
+   * ```ts
+   * const api = await leasePort({ name: 'api' }); // elsewhere: (await findLease('api'))?.port
+   * ```
+   */
+  name?: string | readonly (string | undefined)[];
+  /**
    * leasePorts only: the ports are consecutive, `base` to `base + count - 1`, all or nothing (for
    * programs that take a base port and use the next few). `RANGE_EXHAUSTED` says the longest free run.
    *
@@ -137,9 +150,11 @@ export interface LeaseShape {
   contiguous: boolean;
   /** Per port, in order, its sticky name or undefined; for a contiguous block, only the first. */
   sticky: readonly (string | undefined)[];
+  /** Per port, in order, its name (the `name` option or its sticky name) or undefined. */
+  names: readonly (string | undefined)[];
   /** Per port, in order, its owner label. */
   owners: readonly string[];
-  /** The project sticky names belong to; undefined when no port is sticky. */
+  /** The project sticky names and names belong to; undefined when no port is named. */
   project: string | undefined;
 }
 
@@ -235,6 +250,63 @@ function stickyNames(sticky: unknown, call: LeaseCall, contiguous: boolean): (st
 }
 
 /**
+ * The name of each port of a call, in port order, from the `name` option merged with the sticky
+ * names (a sticky port is named by its sticky name, so findLease finds it too). leasePort: one name;
+ * leasePorts: an array of `count` entries (`undefined` for an unnamed port), or with `contiguous` one
+ * name for the block's base port. A name given both ways must agree.
+ */
+function leaseNames(
+  name: unknown,
+  sticky: readonly (string | undefined)[],
+  call: LeaseCall,
+  contiguous: boolean,
+): (string | undefined)[] {
+  if (name === undefined || name === null) return [...sticky];
+  let names: (string | undefined)[];
+  if (typeof name === 'string' && (call.api === 'leasePort' || contiguous)) {
+    names = [checkLeaseName(name, 'name')];
+  } else if (Array.isArray(name) && call.api !== 'leasePort') {
+    if (name.length !== call.count) {
+      throw invalidOption(
+        'name',
+        `must hold one entry per port: ${call.count} asked, ${name.length} names given.`,
+      );
+    }
+    const seen = new Set<string>();
+    names = name.map((entry: unknown, i) => {
+      if (entry === undefined || entry === null) return undefined;
+      const checked = checkLeaseName(entry, `name[${i}]`);
+      if (seen.has(checked)) {
+        throw invalidOption(
+          `name[${i}]`,
+          `repeats ${JSON.stringify(checked)}: each port needs its own name.`,
+        );
+      }
+      seen.add(checked);
+      return checked;
+    });
+  } else {
+    throw invalidOption(
+      'name',
+      call.api === 'leasePort'
+        ? `must be a name such as 'api', got ${shown(name)}.`
+        : `of leasePorts must be an array of ${call.count} names (undefined for an unnamed port), or one name with contiguous: true, got ${shown(name)}.`,
+    );
+  }
+  sticky.forEach((stickyName, i) => {
+    if (stickyName === undefined) return;
+    if (names[i] === undefined) names[i] = stickyName;
+    else if (names[i] !== stickyName) {
+      throw invalidOption(
+        Array.isArray(name) ? `name[${i}]` : 'name',
+        `is ${JSON.stringify(names[i])} but the same port is sticky as ${JSON.stringify(stickyName)}; a sticky port is named by its sticky name: leave name out for it.`,
+      );
+    }
+  });
+  return names;
+}
+
+/**
  * Applies defaults and the environment to the options of one call and validates them, in one pass
  * over the keys, with the schema's rules (schema.ts): what to lease from (`options`) and what to
  * lease (`shape`).
@@ -281,9 +353,11 @@ export function resolveLease(
     );
   }
   const sticky = stickyNames(o.sticky, call, contiguous);
-  const anySticky = sticky.some((name) => name !== undefined);
+  const names = leaseNames(o.name, sticky, call, contiguous);
+  // A name belongs to a project by the same rule as a sticky key: two worktrees have two `web`s.
+  const anyNamed = names.some((name) => name !== undefined);
   const given = o.stickyScope !== undefined && o.stickyScope !== null;
-  if (given && !anySticky) {
+  if (given && !anyNamed) {
     throw invalidOption(
       'stickyScope',
       "applies only to sticky ports (as the CLI's --sticky-scope does): add sticky: 'name', or leave stickyScope out.",
@@ -291,7 +365,7 @@ export function resolveLease(
   }
   const scope = given
     ? checkStickyScope(o.stickyScope, 'stickyScope')
-    : anySticky && env.PORTLEASE_STICKY_SCOPE
+    : anyNamed && env.PORTLEASE_STICKY_SCOPE
       ? checkStickyScope(env.PORTLEASE_STICKY_SCOPE, 'PORTLEASE_STICKY_SCOPE')
       : undefined;
   return {
@@ -300,8 +374,9 @@ export function resolveLease(
       count: call.count,
       contiguous,
       sticky,
+      names,
       owners,
-      project: anySticky ? (scope ?? projectOf()) : undefined,
+      project: anyNamed ? (scope ?? projectOf()) : undefined,
     },
   };
 }

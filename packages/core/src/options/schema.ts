@@ -24,16 +24,19 @@ export const LEASE_OPTION_KEYS = [
   'sticky',
   'stickyScope',
   'contiguous',
+  'name',
 ] as const;
 export type LeaseOptionKey = (typeof LEASE_OPTION_KEYS)[number];
 
 /**
  * The lease options an adapter takes in its configuration and passes on: every key but `signal` (not
- * cloneable across workers, and a run has its own end) and `contiguous` (a shape of one call).
+ * cloneable across workers, and a run has its own end), `contiguous` and `name` (shapes of one call:
+ * a name is one service's, not every port's of a run).
  * `sticky` is each adapter's own form (see {@link StickyForm}).
  */
 export const ADAPTER_LEASE_KEYS = LEASE_OPTION_KEYS.filter(
-  (key): key is Exclude<LeaseOptionKey, 'signal' | 'contiguous'> => key !== 'signal' && key !== 'contiguous',
+  (key): key is Exclude<LeaseOptionKey, 'signal' | 'contiguous' | 'name'> =>
+    key !== 'signal' && key !== 'contiguous' && key !== 'name',
 );
 
 /** The environment variable that stands in for a field when the option is not given. */
@@ -251,6 +254,18 @@ export function checkStickyName(value: unknown, path: string): string {
   return value;
 }
 
+/** The one lease-name rule: the sticky-name grammar (sticky-name.ts), for `name` and `--name`. */
+export const LEASE_NAME_RULE =
+  "a name of letters, digits and . _ : - (starting with a letter or digit, up to 100), such as 'api'";
+
+/** A lease name (the `name` option, `portlease port NAME`): the same grammar as a sticky name. */
+export function checkLeaseName(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !STICKY_NAME.test(value)) {
+    throw invalidOption(path, `must be ${LEASE_NAME_RULE}, got ${shown(value)}.`);
+  }
+  return value;
+}
+
 const MAX_SCOPE = 1000;
 
 /** `stickyScope`: any id of the project (a path or other text), used as given. */
@@ -346,6 +361,7 @@ export function checkLeaseOptions(
     else if (key === 'signal') checkSignal(field, where);
     else if (key === 'sticky') checkAdapterSticky(field, where, form.sticky ?? 'name');
     else if (key === 'stickyScope') checkStickyScope(field, where);
+    else if (key === 'name') checkLeaseName(field, where);
     else if (key === 'contiguous' && typeof field !== 'boolean') {
       throw invalidOption(where, `must be true or false, got ${shown(field)}.`);
     }

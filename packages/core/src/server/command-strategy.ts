@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { PortleaseError } from '../errors.js';
 import { builtin } from '../platform/builtin.js';
+import { withFrameworkPort, withFrameworkPortInShell } from './frameworks.js';
 import { isAlive, type Member, signalTree, treeOf } from './process-tree.js';
 import { delay, reachableHost } from './ready.js';
 import type { OutputBuffer, Strategy } from './strategy.js';
@@ -46,7 +47,16 @@ export function startCommand(
 ): Strategy {
   const fill = (arg: string) => arg.replaceAll('{port}', String(port));
   const shell = typeof options.command === 'string';
-  const command = typeof options.command === 'string' ? [fill(options.command)] : options.command.map(fill);
+  // Frameworks that ignore PORT (vite, astro, ng serve, …) get --port (frameworks.ts).
+  // Port 0 (adopt): nothing to pass on; the framework's own default, or its config, decides.
+  const command =
+    port === 0
+      ? typeof options.command === 'string'
+        ? [fill(options.command)]
+        : options.command.map(fill)
+      : typeof options.command === 'string'
+        ? [withFrameworkPortInShell(fill(options.command), port)]
+        : withFrameworkPort(options.command.map(fill), port);
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   for (const name of [options.portEnv ?? 'PORT'].flat()) env[name] = String(port);
   const stopTimeout = options.stopTimeout ?? 5000;

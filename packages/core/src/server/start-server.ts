@@ -1,6 +1,7 @@
 import { PortleaseError } from '../errors.js';
 import { leasePort } from '../lease/allocator.js';
 import type { PortLease } from '../lease/lease.js';
+import { startAdopted } from './adopt-server.js';
 import { startCommand } from './command-strategy.js';
 import { startInProcess } from './in-process-strategy.js';
 import { delay, reachableHost, urlFor } from './ready.js';
@@ -32,6 +33,8 @@ function tail(text: string): string {
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   validateServerOptions(options);
   const name = describe(options);
+  if (options.adopt === true)
+    return startAdopted({ ...options, command: options.command as string | readonly string[] }, name);
   const lease: PortLease | undefined =
     options.port === undefined ? await leasePort({ owner: `server: ${name}`, ...options.lease }) : undefined;
   const port = options.port ?? (lease as PortLease).port;

@@ -55,6 +55,18 @@ export interface StartServerOptions {
   log?: boolean;
   /** A name for messages. Default: the command. */
   name?: string;
+  /**
+   * Let the kernel choose the port: the command runs with `PORT=0` (`{port}` is `0`), portlease finds
+   * the one port its process tree listens on (Linux: /proc; macOS: lsof; Windows: netstat) and leases
+   * it, so others find it by `lease.name` and no portlease user is handed it. Commands only; not with
+   * `port`. `ADOPT_AMBIGUOUS` if it listens on several ports, `SERVER_TIMEOUT` if on none in time.
+   *
+   * @example
+   * ```ts
+   * const api = await startServer({ command: ['node', 'api.js'], adopt: true, lease: { name: 'api' } });
+   * ```
+   */
+  adopt?: boolean;
 }
 
 /** A started server. `stop()` (or `await using`) stops it and releases its port. */

@@ -17,6 +17,7 @@ export const START_SERVER_OPTION_KEYS = [
   'stopTimeout',
   'log',
   'name',
+  'adopt',
 ] as const satisfies readonly (keyof StartServerOptions)[];
 const KNOWN = START_SERVER_OPTION_KEYS;
 
@@ -152,6 +153,14 @@ export function validateServerOptions(
   }
   if (o.log !== undefined && typeof o.log !== 'boolean')
     throw invalidOption(field('log'), `must be true or false, got ${what(o.log)}.`);
+  if (o.adopt !== undefined && typeof o.adopt !== 'boolean')
+    throw invalidOption(field('adopt'), `must be true or false, got ${what(o.adopt)}.`);
+  if (o.adopt === true && (o.command === undefined || o.port !== undefined)) {
+    throw invalidOption(
+      field('adopt'),
+      'needs a `command` (whose processes are searched for the port they listen on) and no `port`.',
+    );
+  }
   if (o.name !== undefined && typeof o.name !== 'string')
     throw invalidOption(field('name'), `must be a string, got ${what(o.name)}.`);
 }

@@ -30,6 +30,10 @@ export interface LeaseRecord {
   command: string;
   /** The sticky name the lease was taken under, if any (display only; added within format 1). */
   sticky?: string;
+  /** The name the lease was taken under (`name`, `sticky`, `--name`), if any: findLease finds it by this. */
+  name?: string;
+  /** The project the name belongs to (as sticky keys: the nearest package.json, …); set with `name`. */
+  project?: string;
 }
 
 /** Records above this size are not read (a record is a few hundred bytes). */
@@ -66,7 +70,19 @@ function commandLine(): string {
 let processCommand: string | undefined;
 let hostName: string | undefined;
 
-export function createRecord(owner: string, ownerId: string, token: string, sticky?: string): LeaseRecord {
+/** A lease's name and the project it belongs to (lease/names.ts), recorded so others can find it. */
+export interface RecordName {
+  name: string;
+  project: string;
+}
+
+export function createRecord(
+  owner: string,
+  ownerId: string,
+  token: string,
+  sticky?: string,
+  named?: RecordName,
+): LeaseRecord {
   processCommand ??= commandLine();
   hostName ??= hostname();
   const record: LeaseRecord = {
@@ -82,6 +98,10 @@ export function createRecord(owner: string, ownerId: string, token: string, stic
     command: processCommand,
   };
   if (sticky !== undefined) record.sticky = sticky;
+  if (named !== undefined) {
+    record.name = named.name;
+    record.project = named.project;
+  }
   return record;
 }
 
@@ -150,5 +170,9 @@ function parseRecord(text: string): LeaseRecord | 'corrupt' {
     command: typeof r.command === 'string' ? r.command : '',
   };
   if (typeof r.sticky === 'string') record.sticky = r.sticky;
+  if (typeof r.name === 'string' && typeof r.project === 'string') {
+    record.name = r.name;
+    record.project = r.project;
+  }
   return record;
 }
