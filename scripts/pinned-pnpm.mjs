@@ -26,28 +26,29 @@ export const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), '
 )[1];
 
 /**
- * Where the pinned pnpm is installed: `$PORTLEASE_TOOL_CACHE/pnpm/<version>`, by default under
+ * Where a pinned tool is installed: `$PORTLEASE_TOOL_CACHE/<name>/<version>`, by default under
  * `${XDG_CACHE_HOME:-~/.cache}/portlease-ci` beside .ci/run's Node lines (delete it to reinstall).
  */
-export function pnpmHome() {
+export function toolHome(name, version) {
   const cache =
     process.env.PORTLEASE_TOOL_CACHE ??
     join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'portlease-ci');
-  return join(cache, 'pnpm', pnpmVersion);
+  return join(cache, name, version);
 }
 
 const binName = process.platform === 'win32' ? 'pnpm.cmd' : 'pnpm';
 
 /**
- * The directory holding the pinned `pnpm` (put it first on PATH), installed on first use. Processes
- * that install at once do not see each other's half-written install: each installs into a directory
- * of its own and renames it into place; the loser of the rename uses the winner's.
+ * `name@version` from the npm registry, installed with the machine's npm into {@link toolHome} on first
+ * use; returns the path of `file` (relative to that directory) in it. Processes that install at once do
+ * not see each other's half-written install: each installs into a directory of its own and renames it
+ * into place; the loser of the rename uses the winner's.
  */
-export function pnpmBinDir() {
-  const home = pnpmHome();
-  const bin = join(home, 'node_modules', '.bin');
-  if (existsSync(join(bin, binName))) return bin;
-  // A directory without the binary was not made by the rename below (an older layout, or a hand edit).
+export function npmInstalledTool(name, version, file) {
+  const home = toolHome(name, version);
+  const target = join(home, file);
+  if (existsSync(target)) return target;
+  // A directory without the file was not made by the rename below (an older layout, or a hand edit).
   if (existsSync(home)) rmSync(home, { recursive: true, force: true });
   const staging = `${home}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });
@@ -57,7 +58,7 @@ export function pnpmBinDir() {
       'npm',
       ['install', '--prefix', staging, '--no-save', '--no-package-lock', '--no-fund', '--no-audit'].concat([
         '--loglevel=error',
-        `pnpm@${pnpmVersion}`,
+        `${name}@${version}`,
       ]),
       // Never a hang: a registry that does not answer fails the step after 5 minutes.
       { stdio: ['ignore', 'ignore', 'pipe'], shell: process.platform === 'win32', timeout: 300_000 },
@@ -66,15 +67,20 @@ export function pnpmBinDir() {
       renameSync(staging, home);
     } catch (error) {
       // Another process installed it first (the target exists and is not empty): use that one.
-      if (!existsSync(join(bin, binName))) throw error;
+      if (!existsSync(target)) throw error;
     }
   } catch (error) {
     const detail = error.stderr ? `\n${String(error.stderr).trim()}` : ` (${error.message})`;
-    throw new Error(`could not install pnpm@${pnpmVersion} with npm into ${home}${detail}`);
+    throw new Error(`could not install ${name}@${version} with npm into ${home}${detail}`);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-  return bin;
+  return target;
+}
+
+/** The directory holding the pinned `pnpm` (put it first on PATH), installed on first use. */
+export function pnpmBinDir() {
+  return dirname(npmInstalledTool('pnpm', pnpmVersion, join('node_modules', '.bin', binName)));
 }
 
 /** This process's environment with the pinned pnpm first on PATH (for everything it starts). */

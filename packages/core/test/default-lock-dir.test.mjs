@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { dist, fixture, reserveRange, runNode, tempLockDir } from './helpers.mjs';
+import { dist, fixture, inPrivateMounts, reserveRange, runNode, tempLockDir } from './helpers.mjs';
 
 const TMPFS = 0x01021994;
 const uid = process.getuid?.() ?? 'user';
@@ -25,20 +25,8 @@ async function leaseWithDefaults(range, { setup } = {}) {
   delete env.PORTLEASE_DIR;
   delete env.XDG_RUNTIME_DIR;
   const script = [fixture('default-dir-lease.mjs'), String(range[0]), String(range[1])];
-  const args = setup
-    ? [
-        '-m',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        `${setup} && exec "$0" "$@"`,
-        process.execPath,
-        ...script,
-      ]
-    : null;
-  const result = args
-    ? spawnSync('unshare', args, { env, encoding: 'utf8' })
+  const result = setup
+    ? spawnSync(...inPrivateMounts(setup, [process.execPath, ...script]), { env, encoding: 'utf8' })
     : await runNode(script, { env: { PORTLEASE_DIR: '', XDG_RUNTIME_DIR: '', ...env } });
   const lines = result.stdout
     .trim()
@@ -82,19 +70,7 @@ function leasePair(range, envA, envB, setup) {
     String,
   );
   const [cmd, args] = setup
-    ? [
-        'unshare',
-        [
-          '-m',
-          '--propagation',
-          'private',
-          'sh',
-          '-c',
-          `${setup} && exec "$0" "$@"`,
-          process.execPath,
-          ...script,
-        ],
-      ]
+    ? inPrivateMounts(setup, [process.execPath, ...script])
     : [process.execPath, script];
   const result = spawnSync(cmd, args, { env, encoding: 'utf8', timeout: 120_000 });
   assert.equal(result.status, 0, result.stderr);

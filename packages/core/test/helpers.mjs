@@ -11,6 +11,7 @@ export {
   cli,
   core,
   dist,
+  inPrivateMounts,
   pnpm,
   readableBuild,
   recordsIn,

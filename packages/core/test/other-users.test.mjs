@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, dist, readableBuild, reserveRange, runNode, tempLockDir } from './helpers.mjs';
+import { cli, dist, inPrivateMounts, readableBuild, reserveRange, runNode, tempLockDir } from './helpers.mjs';
 
 const NOBODY = 65534;
 const root = process.getuid?.() === 0;
@@ -75,21 +75,10 @@ test('the default lock directory found owned by another uid is refused without a
   const dir = '/dev/shm/portlease-0';
   const setup = `mount -t tmpfs tmpfs /dev/shm && mkdir -m 700 ${dir} && chown ${NOBODY} ${dir}`;
   const script = `import(${JSON.stringify(join(dist, 'index.js'))}).then((m) => m.leasePort({ range: [${range[0]}, ${range[1]}] })).catch((e) => console.log(JSON.stringify({ code: e.code, message: e.message })))`;
-  const run = spawnSync(
-    'unshare',
-    [
-      '-m',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      `${setup} && exec "$0" "$@"`,
-      process.execPath,
-      '-e',
-      script,
-    ],
-    { encoding: 'utf8', env: { ...process.env, PORTLEASE_DIR: '' } },
-  );
+  const run = spawnSync(...inPrivateMounts(setup, [process.execPath, '-e', script]), {
+    encoding: 'utf8',
+    env: { ...process.env, PORTLEASE_DIR: '' },
+  });
   const answer = JSON.parse(run.stdout.trim() || '{}');
   assert.equal(answer.code, 'LOCK_DIR_UNSAFE', run.stdout + run.stderr);
   assert.match(answer.message, new RegExp(`${dir} is owned by uid ${NOBODY}`));

@@ -227,19 +227,7 @@ function stickyNames(sticky: unknown, call: LeaseCall, contiguous: boolean): (st
       `must hold one entry per port: ${call.count} asked, ${sticky.length} sticky entries given.`,
     );
   }
-  const seen = new Set<string>();
-  const names = sticky.map((name: unknown, i) => {
-    if (name === undefined || name === null) return undefined;
-    const checked = checkStickyName(name, `sticky[${i}]`);
-    if (seen.has(checked)) {
-      throw invalidOption(
-        `sticky[${i}]`,
-        `repeats ${JSON.stringify(checked)}: each port needs its own name.`,
-      );
-    }
-    seen.add(checked);
-    return checked;
-  });
+  const names = perPortNames(sticky, 'sticky', checkStickyName);
   if (contiguous && names.slice(1).some((name) => name !== undefined)) {
     throw invalidOption(
       'sticky',
@@ -247,6 +235,27 @@ function stickyNames(sticky: unknown, call: LeaseCall, contiguous: boolean): (st
     );
   }
   return names;
+}
+
+/** One checked name (or `undefined`) per entry of `list`, found at `path[i]`; no name twice. */
+function perPortNames(
+  list: readonly unknown[],
+  path: string,
+  check: (value: unknown, at: string) => string,
+): (string | undefined)[] {
+  const seen = new Set<string>();
+  return list.map((entry, i) => {
+    if (entry === undefined || entry === null) return undefined;
+    const checked = check(entry, `${path}[${i}]`);
+    if (seen.has(checked)) {
+      throw invalidOption(
+        `${path}[${i}]`,
+        `repeats ${JSON.stringify(checked)}: each port needs its own name.`,
+      );
+    }
+    seen.add(checked);
+    return checked;
+  });
 }
 
 /**
@@ -272,19 +281,7 @@ function leaseNames(
         `must hold one entry per port: ${call.count} asked, ${name.length} names given.`,
       );
     }
-    const seen = new Set<string>();
-    names = name.map((entry: unknown, i) => {
-      if (entry === undefined || entry === null) return undefined;
-      const checked = checkLeaseName(entry, `name[${i}]`);
-      if (seen.has(checked)) {
-        throw invalidOption(
-          `name[${i}]`,
-          `repeats ${JSON.stringify(checked)}: each port needs its own name.`,
-        );
-      }
-      seen.add(checked);
-      return checked;
-    });
+    names = perPortNames(name, 'name', checkLeaseName);
   } else {
     throw invalidOption(
       'name',

@@ -3,14 +3,9 @@ import { adoptPort } from '../lease/adopt.js';
 import type { PortLease } from '../lease/lease.js';
 import { startCommand } from './command-strategy.js';
 import { listeningPorts } from './listening-sockets.js';
-import { delay, reachableHost, urlFor } from './ready.js';
-import { OutputBuffer, type Strategy } from './strategy.js';
+import { delay, reachableHost } from './ready.js';
+import { OutputBuffer, outputTail, runningServer, type Strategy } from './strategy.js';
 import type { RunningServer, StartServerOptions } from './types.js';
-
-const tail = (text: string): string => {
-  const lines = text.trimEnd().split('\n').slice(-30).join('\n');
-  return lines ? `\n--- server output (last lines) ---\n${lines}\n---` : '\n(the server printed nothing)';
-};
 
 /**
  * startServer with `adopt: true`: runs the command with PORT=0 (and `{port}` as 0), so the kernel
@@ -44,7 +39,7 @@ export async function startAdopted(
       if (ended !== undefined) {
         throw new PortleaseError(
           'SERVER_EXITED',
-          `Server ${JSON.stringify(name)} ${ended} before it listened on a port to adopt.${tail(output.text)}`,
+          `Server ${JSON.stringify(name)} ${ended} before it listened on a port to adopt.${outputTail(output.text)}`,
           { details: { output: output.text } },
         );
       }
@@ -61,26 +56,14 @@ export async function startAdopted(
         lease ??= await adoptPort(port, { owner: `server: ${name}`, ...options.lease });
         const host = await reachableHost(port, hosts);
         if (host !== undefined) {
-          strategy.detach();
-          const running = strategy;
-          return {
-            port,
-            url: urlFor(host, port),
-            pid: running.pid,
-            get appPid() {
-              return running.appPid();
-            },
-            output: () => output.text,
-            stop,
-            [Symbol.asyncDispose]: stop,
-          };
+          return runningServer(strategy, port, host, output, stop);
         }
       }
       seen = ports.join();
       if (performance.now() > deadline) {
         throw new PortleaseError(
           'SERVER_TIMEOUT',
-          `Server ${JSON.stringify(name)} did not listen on a port (hosts ${hosts.join(', ')}) within ${readyTimeout} ms, so there was nothing to adopt. Make it bind port 0 (or $PORT, which is 0), or raise readyTimeout.${tail(output.text)}`,
+          `Server ${JSON.stringify(name)} did not listen on a port (hosts ${hosts.join(', ')}) within ${readyTimeout} ms, so there was nothing to adopt. Make it bind port 0 (or $PORT, which is 0), or raise readyTimeout.${outputTail(output.text)}`,
           { details: { output: output.text } },
         );
       }

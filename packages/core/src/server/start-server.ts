@@ -4,8 +4,8 @@ import type { PortLease } from '../lease/lease.js';
 import { startAdopted } from './adopt-server.js';
 import { startCommand } from './command-strategy.js';
 import { startInProcess } from './in-process-strategy.js';
-import { delay, reachableHost, urlFor } from './ready.js';
-import { OutputBuffer, type Strategy } from './strategy.js';
+import { delay, reachableHost } from './ready.js';
+import { OutputBuffer, outputTail, runningServer, type Strategy } from './strategy.js';
 import type { RunningServer, StartServerOptions } from './types.js';
 import { validateServerOptions } from './validate.js';
 
@@ -15,11 +15,6 @@ function describe(options: StartServerOptions): string {
   if (options.name) return options.name;
   if (options.command === undefined) return 'in-process server';
   return typeof options.command === 'string' ? options.command : options.command.join(' ');
-}
-
-function tail(text: string): string {
-  const lines = text.trimEnd().split('\n').slice(-30).join('\n');
-  return lines ? `\n--- server output (last lines) ---\n${lines}\n---` : '\n(the server printed nothing)';
 }
 
 /**
@@ -64,31 +59,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const host = await reachableHost(port, hosts);
       const ended = strategy.ended();
       if (host !== undefined && ended === undefined) {
-        strategy.detach();
-        const running = strategy;
-        return {
-          port,
-          url: urlFor(host, port),
-          pid: running.pid,
-          get appPid() {
-            return running.appPid();
-          },
-          output: () => output.text,
-          stop,
-          [Symbol.asyncDispose]: stop,
-        };
+        return runningServer(strategy, port, host, output, stop);
       }
       if (ended !== undefined) {
         throw new PortleaseError(
           'SERVER_EXITED',
-          `Server ${JSON.stringify(name)} ${ended} before it accepted connections on port ${port}. Check the command and that it listens on $${[options.portEnv ?? 'PORT'].flat()[0]}.${tail(output.text)}`,
+          `Server ${JSON.stringify(name)} ${ended} before it accepted connections on port ${port}. Check the command and that it listens on $${[options.portEnv ?? 'PORT'].flat()[0]}.${outputTail(output.text)}`,
           { details: { port, output: output.text } },
         );
       }
       if (performance.now() > deadline) {
         throw new PortleaseError(
           'SERVER_TIMEOUT',
-          `Server ${JSON.stringify(name)} did not accept connections on port ${port} (hosts ${hosts.join(', ')}) within ${readyTimeout} ms. Make it listen on the port it is given, or raise readyTimeout.${tail(output.text)}`,
+          `Server ${JSON.stringify(name)} did not accept connections on port ${port} (hosts ${hosts.join(', ')}) within ${readyTimeout} ms. Make it listen on the port it is given, or raise readyTimeout.${outputTail(output.text)}`,
           { details: { port, output: output.text } },
         );
       }

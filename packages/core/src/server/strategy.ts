@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream';
+import { urlFor } from './ready.js';
+import type { RunningServer } from './types.js';
 
 /** How a server runs: as a supervised command, or in this process. */
 export interface Strategy {
@@ -27,4 +29,35 @@ export class OutputBuffer {
       this.text = (this.text + chunk).slice(-OUTPUT_LIMIT);
     });
   }
+}
+
+/** The last 30 lines a server printed, for the message of an error about it. */
+export function outputTail(text: string): string {
+  const lines = text.trimEnd().split('\n').slice(-30).join('\n');
+  return lines ? `\n--- server output (last lines) ---\n${lines}\n---` : '\n(the server printed nothing)';
+}
+
+/**
+ * What startServer resolves once the server accepts connections on `port` at `host`: the strategy is
+ * detached (this process may exit while it runs), and `stop` ends it and gives its port back.
+ */
+export function runningServer(
+  strategy: Strategy,
+  port: number,
+  host: string,
+  output: OutputBuffer,
+  stop: () => Promise<void>,
+): RunningServer {
+  strategy.detach();
+  return {
+    port,
+    url: urlFor(host, port),
+    pid: strategy.pid,
+    get appPid() {
+      return strategy.appPid();
+    },
+    output: () => output.text,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }
