@@ -1,10 +1,10 @@
 import { PortleaseError } from '../errors.js';
 import { adoptPort } from '../lease/adopt.js';
-import type { PortLease } from '../lease/lease.js';
 import { startCommand } from './command-strategy.js';
 import { listeningPorts } from './listening-sockets.js';
 import { delay, reachableHost } from './ready.js';
-import { OutputBuffer, outputTail, runningServer, type Strategy } from './strategy.js';
+import { ServerRun } from './server-run.js';
+import { outputTail, runningServer } from './strategy.js';
 import type { RunningServer, StartServerOptions } from './types.js';
 
 /**
@@ -17,21 +17,11 @@ export async function startAdopted(
   options: StartServerOptions & { command: string | readonly string[] },
   name: string,
 ): Promise<RunningServer> {
-  const output = new OutputBuffer(options.log ?? false);
-  const hosts = options.hosts ?? ['127.0.0.1', '::1'];
-  const readyTimeout = options.readyTimeout ?? 30_000;
-  let strategy: Strategy | undefined;
-  let lease: PortLease | undefined;
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopped ??= (async () => {
-      await strategy?.stop();
-      await lease?.release();
-    })();
-    return stopped;
-  };
+  const run = new ServerRun(options);
+  const { output, hosts, readyTimeout, stop } = run;
   try {
-    strategy = startCommand(options, 0, hosts, output);
+    const strategy = startCommand(options, 0, hosts, output);
+    run.strategy = strategy;
     const deadline = performance.now() + readyTimeout;
     let seen = '';
     for (;;) {
@@ -53,7 +43,7 @@ export async function startAdopted(
           );
         }
         const port = ports[0] as number;
-        lease ??= await adoptPort(port, { owner: `server: ${name}`, ...options.lease });
+        run.lease ??= await adoptPort(port, { owner: `server: ${name}`, ...options.lease });
         const host = await reachableHost(port, hosts);
         if (host !== undefined) {
           return runningServer(strategy, port, host, output, stop);
@@ -70,7 +60,6 @@ export async function startAdopted(
       await delay(50);
     }
   } catch (error) {
-    await stop().catch(() => {});
-    throw error;
+    return run.fail(error);
   }
 }

@@ -5,7 +5,8 @@ import { startAdopted } from './adopt-server.js';
 import { startCommand } from './command-strategy.js';
 import { startInProcess } from './in-process-strategy.js';
 import { delay, reachableHost } from './ready.js';
-import { OutputBuffer, outputTail, runningServer, type Strategy } from './strategy.js';
+import { ServerRun } from './server-run.js';
+import { outputTail, runningServer } from './strategy.js';
 import type { RunningServer, StartServerOptions } from './types.js';
 import { validateServerOptions } from './validate.js';
 
@@ -33,27 +34,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const lease: PortLease | undefined =
     options.port === undefined ? await leasePort({ owner: `server: ${name}`, ...options.lease }) : undefined;
   const port = options.port ?? (lease as PortLease).port;
-  const output = new OutputBuffer(options.log ?? false);
-  const hosts = options.hosts ?? ['127.0.0.1', '::1'];
-  const readyTimeout = options.readyTimeout ?? 30_000;
-
-  let strategy: Strategy | undefined;
-  let stopped: Promise<void> | undefined;
-  // The lease is released only once the server is really gone (stop() resolved): a port something
-  // still serves on must not be handed to the next caller.
-  const stop = (): Promise<void> => {
-    stopped ??= (async () => {
-      await strategy?.stop();
-      await lease?.release();
-    })();
-    return stopped;
-  };
-
+  const run = new ServerRun(options, lease);
+  const { output, hosts, readyTimeout, stop } = run;
   try {
-    strategy =
+    const strategy =
       options.command !== undefined
         ? startCommand({ ...options, command: options.command }, port, hosts, output)
         : await startInProcess(options.start as NonNullable<StartServerOptions['start']>, port);
+    run.strategy = strategy;
     const deadline = performance.now() + readyTimeout;
     for (;;) {
       const host = await reachableHost(port, hosts);
@@ -78,7 +66,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await delay(50);
     }
   } catch (error) {
-    await stop().catch(() => {});
-    throw error;
+    return run.fail(error);
   }
 }
