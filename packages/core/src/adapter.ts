@@ -12,8 +12,11 @@
  * checkServerOptions(options.workerServer, 'use.portlease.workerServer', { omit: { port: 'the fixture leases it' } });
  * ```
  */
-export { assertKnownKeys, closest, invalidOption } from './options/errors.js';
+export { type HeldLeaseOptions, leasePortHeldBy } from './cli/held-lease.js';
+export { leaseNamedPorts, type NamedPorts, type NamedPortsRequest } from './lease/named-ports.js';
+export { assertKnownKeys, closest, invalidOption, withErrorContext } from './options/errors.js';
 export { ownerLabel, scopedIfSticky } from './options/owner-label.js';
+export { checkPortNames } from './options/port-names.js';
 export {
   ADAPTER_LEASE_KEYS,
   checkLeaseOptions,

@@ -1,8 +1,9 @@
 // One schema of lease options (src/options/schema.ts): the API and the CLI give the same code and
 // the same message for the same mistake, echo the value as given, and accept the same sticky names.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { cli, core, reserveRange, runNode, tempLockDir } from './helpers.mjs';
+import { cli, core, reserveRange, runNode, tempLockDir, until } from './helpers.mjs';
 
 const { leasePort, leasePorts, listLeases } = core;
 const adapter = await import('portlease/adapter');
@@ -179,4 +180,100 @@ test('the main entry is the product API: no adapter helpers, PortLease is a type
   ]) {
     assert.equal(typeof core[name], 'function', name);
   }
+});
+
+test('checkPortNames: one rule for the port-name lists of every adapter (Vitest ports, Jest names)', () => {
+  assert.deepEqual(adapter.checkPortNames(['api', 'web'], 'p.ports'), ['api', 'web']);
+  for (const [value, message] of [
+    [
+      'api',
+      /^\[INVALID_OPTIONS\] p\.ports must be an array of non-empty strings such as \['api', 'web'\], got "api"\.$/,
+    ],
+    [['api', ' '], /^\[INVALID_OPTIONS\] p\.ports must hold non-empty strings such as 'api', got " "\.$/],
+    [['api', 3], /^\[INVALID_OPTIONS\] p\.ports must hold non-empty strings such as 'api', got 3\.$/],
+    [['api', 'api'], /^\[INVALID_OPTIONS\] p\.ports lists "api" twice; names must be unique\.$/],
+  ]) {
+    assert.throws(
+      () => adapter.checkPortNames(value, 'p.ports'),
+      { code: 'INVALID_OPTIONS', message },
+      String(value),
+    );
+  }
+});
+
+test('leaseNamedPorts: named, sticky and unnamed ports in one all-or-nothing call, labelled per port', async () => {
+  const lockDir = tempLockDir();
+  const range = await reserveRange(6);
+  const first = await adapter.leaseNamedPorts({
+    names: ['api', 'web'],
+    count: 3,
+    sticky: new Set(['web']),
+    stickyName: (name) => `file.js:${name}`,
+    lease: { lockDir, range },
+    owner: (name) => `suite ${name ?? 'extra'}`,
+  });
+  assert.equal(first.ports.length, 3);
+  assert.deepEqual(first.named, { api: first.ports[0], web: first.ports[1] });
+  const listed = new Map((await listLeases({ lockDir })).map((info) => [info.port, info]));
+  assert.deepEqual(
+    first.ports.map((port) => listed.get(port)?.owner),
+    ['suite api', 'suite web', 'suite extra'],
+  );
+  assert.equal(listed.get(first.named.web)?.sticky, 'file.js:web');
+  assert.equal(listed.get(first.named.api)?.sticky, undefined);
+  for (const lease of first.leases) await lease.release();
+  // The sticky name brings its port back; a failure keeps its code, says the context, and leaves nothing.
+  const again = await adapter.leaseNamedPorts({
+    names: ['web'],
+    sticky: new Set(['web']),
+    stickyName: (name) => `file.js:${name}`,
+    lease: { lockDir, range },
+    owner: 'suite',
+  });
+  assert.equal(again.named.web, first.named.web);
+  await assert.rejects(
+    adapter.leaseNamedPorts({
+      names: ['a'],
+      count: 7,
+      lease: { lockDir, range },
+      owner: 'x',
+      context: 'the suite could not lease',
+    }),
+    { code: 'RANGE_EXHAUSTED', message: /^\[RANGE_EXHAUSTED\] the suite could not lease: / },
+  );
+  assert.deepEqual(
+    (await listLeases({ lockDir })).map((info) => info.port),
+    [again.named.web],
+  );
+  for (const lease of again.leases) await lease.release();
+});
+
+test('leasePortHeldBy: the CLI holds the port for another pid; its errors come back coded', async () => {
+  const lockDir = tempLockDir();
+  const range = await reserveRange(2);
+  const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  try {
+    const port = adapter.leasePortHeldBy(holder.pid, { owner: 'held run', lockDir, range }, 'held');
+    assert.ok(port >= range[0] && port <= range[1], String(port));
+    const info = (await listLeases({ lockDir })).find((lease) => lease.port === port);
+    assert.equal(info?.owner, 'held run');
+    assert.throws(
+      () =>
+        adapter.leasePortHeldBy(
+          holder.pid,
+          { owner: 'x', lockDir, range: [range[1], range[0]] },
+          'the run port',
+        ),
+      {
+        code: 'INVALID_OPTIONS',
+        message: /^\[INVALID_OPTIONS\] the run port: --range /,
+      },
+    );
+  } finally {
+    holder.kill('SIGKILL');
+  }
+  // The holder lets go once the pid it holds for is gone.
+  await until(async () => (await listLeases({ lockDir })).length === 0, 'the held lease released', {
+    ms: 10_000,
+  });
 });

@@ -1,9 +1,9 @@
 import { relative } from 'node:path';
-import { leasePorts, type PortLease } from 'portlease';
-import { scopedIfSticky } from 'portlease/adapter';
+import type { PortLease } from 'portlease';
+import { leaseNamedPorts } from 'portlease/adapter';
 import { loadNodeEnvironment, type NodeEnvironmentClass } from './base.js';
 import { shardLabel, shardOf } from './labels.js';
-import { type LeasePlan, nameThem, planLeases, stickyOf, withContext } from './options.js';
+import { type LeasePlan, planLeases, stickyOf } from './options.js';
 import {
   FILE_PORTS_KIND,
   type FilePorts,
@@ -13,7 +13,7 @@ import {
   parseGlobalPorts,
   TEST_CONDITION,
 } from './shared.js';
-import { fileStickyName, stickyArray } from './sticky-key.js';
+import { fileStickyName } from './sticky-key.js';
 
 const Base: NodeEnvironmentClass = loadNodeEnvironment();
 
@@ -56,7 +56,7 @@ function optionsSource(context: EnvironmentContext, file: string): string {
  */
 export class PortleaseEnvironment extends Base {
   readonly #plan: LeasePlan;
-  readonly #sticky: (string | undefined)[] | undefined;
+  readonly #sticky: ReadonlySet<string>;
   readonly #owner: string;
   readonly #file: string;
   #leases: PortLease[] = [];
@@ -73,7 +73,7 @@ export class PortleaseEnvironment extends Base {
     const plan = planLeases(options, where, 1, ['global']);
     const sticky = stickyOf(plan, plan.names, where);
     super(config, context);
-    this.#sticky = stickyArray(plan.count, plan.names, sticky, (name) => fileStickyName(file, name));
+    this.#sticky = sticky;
     this.#plan = plan;
     this.#file = file;
     this.#owner = `${plan.lease.owner ?? `jest ${file} [worker ${process.env.JEST_WORKER_ID ?? '?'}]`}${shardLabel(shardOf(config.globalConfig))}`;
@@ -90,24 +90,23 @@ export class PortleaseEnvironment extends Base {
   override async setup(): Promise<void> {
     await super.setup();
     const { count, names, lease } = this.#plan;
-    if (count > 0) {
-      try {
-        const sticky = this.#sticky;
-        this.#leases = await leasePorts(
-          count,
-          scopedIfSticky({ ...lease, owner: this.#owner, ...(sticky === undefined ? {} : { sticky }) }),
-        );
-      } catch (error) {
-        throw withContext(error, `@portlease/jest could not lease ${count} port(s) for ${this.#file}`);
-      }
-    }
-    const ports = Object.freeze(this.#leases.map((l) => l.port));
+    const leased = await leaseNamedPorts({
+      names,
+      count,
+      sticky: this.#sticky,
+      stickyName: (name) => fileStickyName(this.#file, name),
+      lease,
+      owner: this.#owner,
+      context: `@portlease/jest could not lease ${count} port(s) for ${this.#file}`,
+    });
+    this.#leases = [...leased.leases];
+    const ports = Object.freeze([...leased.ports]);
     const global = parseGlobalPorts(process.env[GLOBAL_ENV]);
     // A fresh, frozen object per file: Jest 30 cleans up what was put on the test global at teardown.
     this.#value = Object.freeze({
       kind: FILE_PORTS_KIND,
       ports,
-      named: Object.freeze(nameThem(names, ports)),
+      named: Object.freeze({ ...leased.named }),
       global: global && Object.freeze(global),
     });
     (this.global as Record<string, unknown>)[GLOBAL_KEY] = this.#value;

@@ -1,7 +1,8 @@
-import { type LeaseOptions, PortleaseError, parseRange, type StartServerOptions } from 'portlease';
+import { type LeaseOptions, parseRange, type StartServerOptions } from 'portlease';
 import {
   type ADAPTER_LEASE_KEYS,
   checkLeaseOptions,
+  checkPortNames,
   checkServerOptions,
   invalidOption,
   leaseFieldsOf,
@@ -112,14 +113,6 @@ true satisfies Exclude<
   : false;
 
 /**
- * A core error with where it came from put in front (`@portlease/jest global setup: …`), code and
- * details kept; anything else unchanged.
- */
-export function withContext(error: unknown, where: string): unknown {
-  return error instanceof PortleaseError ? error.withContext(where) : error;
-}
-
-/**
  * Validates the lease part of the options at `where` (e.g. `testEnvironmentOptions.portlease`).
  * `extraKeys` are further keys allowed there (validated by the caller).
  */
@@ -138,17 +131,7 @@ export function planLeases(
     example: "{ count: 2 } or { names: ['api', 'web'] }",
   });
   const options = raw as Record<string, unknown>;
-  const names = options.names ?? [];
-  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && n !== '')) {
-    throw invalidOption(
-      `${where}.names`,
-      `must be an array of non-empty strings, e.g. ['api', 'web'], got ${JSON.stringify(options.names)}.`,
-    );
-  }
-  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate !== undefined)
-    throw invalidOption(`${where}.names`, `lists ${JSON.stringify(duplicate)} twice; names must be unique.`);
-
+  const names = options.names === undefined ? [] : checkPortNames(options.names, `${where}.names`);
   const count = options.count ?? (names.length > 0 ? names.length : defaultCount);
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_COUNT) {
     throw invalidOption(
@@ -169,7 +152,7 @@ export function planLeases(
   const sticky = options.sticky;
   return {
     count,
-    names: [...names] as string[],
+    names,
     sticky: sticky === true ? true : Array.isArray(sticky) ? [...sticky] : undefined,
     lease,
   };
@@ -194,14 +177,4 @@ export function checkServers(raw: unknown, where: string): Record<string, Global
     checkServerOptions(server, `${where}.servers.${name}`, { omit: { port: why, lease: why } });
   }
   return raw as Record<string, GlobalServerOptions>;
-}
-
-/** Applies a plan's names to leased ports. */
-export function nameThem(names: readonly string[], ports: readonly number[]): Record<string, number> {
-  const named: Record<string, number> = {};
-  names.forEach((name, i) => {
-    const found = ports[i];
-    if (found !== undefined) named[name] = found;
-  });
-  return named;
 }

@@ -57,6 +57,12 @@ export type GlobalPortName = NameOf<PortleaseJestGlobalNames>;
 const SETUP_HINT =
   "Set testEnvironment: '@portlease/jest' in the Jest config (or a `@jest-environment @portlease/jest` docblock)";
 
+/** `"api", "web"` (or `none`): the names a failed lookup could have used. */
+const listed = (names: object) =>
+  Object.keys(names)
+    .map((n) => JSON.stringify(n))
+    .join(', ') || 'none';
+
 function isFilePorts(value: unknown): value is FilePorts {
   return typeof value === 'object' && value !== null && (value as FilePorts).kind === FILE_PORTS_KIND;
 }
@@ -115,10 +121,9 @@ export function port(name?: PortName): number {
   }
   const named = file.named[name];
   if (named === undefined) {
-    const known = Object.keys(file.named);
     throw new PortleaseError(
       'INVALID_OPTIONS',
-      `${caller}: this test file has no port named ${JSON.stringify(name)}; its names are ${known.length ? known.map((n) => JSON.stringify(n)).join(', ') : 'none'}. Add the name to testEnvironmentOptions.portlease.names (or the file's @jest-environment-options docblock).`,
+      `${caller}: this test file has no port named ${JSON.stringify(name)}; its names are ${listed(file.named)}. Add the name to testEnvironmentOptions.portlease.names (or the file's @jest-environment-options docblock).`,
     );
   }
   return named;
@@ -163,11 +168,7 @@ export function globalPort(name?: GlobalPortName): number {
   if (found === undefined) {
     throw new PortleaseError(
       'INVALID_OPTIONS',
-      `${caller}: global setup leased no such port; its names are ${
-        Object.keys(info.named)
-          .map((n) => JSON.stringify(n))
-          .join(', ') || 'none'
-      }.`,
+      `${caller}: global setup leased no such port; its names are ${listed(info.named)}.`,
     );
   }
   return found;
@@ -200,11 +201,7 @@ export function globalUrl(name: GlobalPortName): string {
   if (url === undefined) {
     throw new PortleaseError(
       'INVALID_OPTIONS',
-      `${caller}: global setup started no server called ${JSON.stringify(name)}; its servers are ${
-        Object.keys(info.urls)
-          .map((n) => JSON.stringify(n))
-          .join(', ') || 'none'
-      }.`,
+      `${caller}: global setup started no server called ${JSON.stringify(name)}; its servers are ${listed(info.urls)}.`,
     );
   }
   return url;

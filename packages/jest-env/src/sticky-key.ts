@@ -17,17 +17,3 @@ export function fileStickyName(file: string, name: string): string {
   if (readable.length <= MAX_NAME && /^[A-Za-z0-9]/.test(slug)) return readable;
   return `${createHash('sha256').update(file).digest('hex').slice(0, 16)}:${name}`;
 }
-
-/** The per-port `sticky` array of `leasePorts` (one entry per port), or `undefined` if none is sticky. */
-export function stickyArray(
-  count: number,
-  names: readonly string[],
-  sticky: ReadonlySet<string>,
-  key: (name: string) => string,
-): (string | undefined)[] | undefined {
-  if (sticky.size === 0) return undefined;
-  return Array.from({ length: count }, (_, i) => {
-    const name = names[i];
-    return name !== undefined && sticky.has(name) ? key(name) : undefined;
-  });
-}

@@ -85,3 +85,22 @@ test('global setup: sticky lists the sticky names; other names and unnamed ports
   // (The lock directory keeps db's sticky memo: data, not a lease.)
   assert.deepEqual(await listLeases({ lockDir }), []);
 });
+
+test("names: the one rule of every adapter's port-name list, with the message core of portlease/adapter", async () => {
+  const { checkPortNames } = await import('portlease/adapter');
+  const lockDir = tempDir();
+  for (const names of [['db', 'db'], ['db', ' '], 'db']) {
+    let expected;
+    try {
+      checkPortNames(names, 'X');
+    } catch (error) {
+      expected = error.message.slice('[INVALID_OPTIONS] X '.length);
+    }
+    assert.ok(expected, JSON.stringify(names));
+    await assert.rejects(leaseGlobalPorts({ names, lockDir }), {
+      code: 'INVALID_OPTIONS',
+      message: `[INVALID_OPTIONS] the global setup options.names ${expected}`,
+    });
+  }
+  assert.deepEqual(recordsIn(lockDir), []);
+});

@@ -7,12 +7,12 @@ import {
   type PlaywrightWorkerOptions,
   type TestType,
 } from '@playwright/test';
-import { type LeaseOptions, leasePort, type PortLease, PortleaseError, startServer } from 'portlease';
-import { invalidOption } from 'portlease/adapter';
+import { type LeaseOptions, leasePort, type PortLease, startServer } from 'portlease';
+import { invalidOption, scopedIfSticky, withErrorContext } from 'portlease/adapter';
 import { workerLabel } from './labels.js';
 import { checkPortleaseOptions, checkWorkerServer } from './options.js';
-import { serverPortKey, stickyFields } from './sticky-key.js';
-import type { PortleaseTestFixtures, PortleaseWorkerFixtures, WorkerServerOptions } from './types.js';
+import { serverPortKey } from './sticky-key.js';
+import type { PortleaseTestFixtures, PortleaseWorkerFixtures } from './types.js';
 
 /**
  * Generous upper bound for starting the worker server: `startServer` gives up first (its
@@ -20,24 +20,9 @@ import type { PortleaseTestFixtures, PortleaseWorkerFixtures, WorkerServerOption
  */
 const SERVER_FIXTURE_TIMEOUT = 120_000;
 
-/** Core's startServer on the worker's port; failures keep their code and name the worker. */
-async function startWorkerServer(options: WorkerServerOptions, port: number, owner: string) {
-  try {
-    return await startServer({ ...options, port });
-  } catch (error) {
-    if (!(error instanceof PortleaseError)) throw error;
-    throw error.withContext(`The workerServer of "${owner}" did not start`);
-  }
-}
-
 /** A lease with the checked `portlease` option; failures (e.g. `RANGE_EXHAUSTED`) say whose it was. */
-async function lease(options: LeaseOptions, what: string): Promise<PortLease> {
-  try {
-    return await leasePort(options);
-  } catch (error) {
-    if (!(error instanceof PortleaseError)) throw error;
-    throw error.withContext(`portlease could not lease ${what}`);
-  }
+function lease(options: LeaseOptions, what: string): Promise<PortLease> {
+  return withErrorContext(`portlease could not lease ${what}`, () => leasePort(options));
 }
 
 const fixtures: Fixtures<
@@ -54,7 +39,7 @@ const fixtures: Fixtures<
       const { sticky, stickyScope, ...options } = checkPortleaseOptions(portlease, 'use.portlease');
       const owner = workerLabel(options.owner, info);
       const held = await lease(
-        { ...options, owner, ...stickyFields(serverPortKey(sticky, info), stickyScope) },
+        scopedIfSticky({ ...options, owner, sticky: serverPortKey(sticky, info), stickyScope }),
         `the serverPort of "${owner}"`,
       );
       try {
@@ -76,7 +61,10 @@ const fixtures: Fixtures<
         );
       }
       const options = checkWorkerServer(workerServer, 'use.workerServer');
-      const running = await startWorkerServer(options, serverPort, workerLabel(portlease.owner, info));
+      const owner = workerLabel(portlease.owner, info);
+      const running = await withErrorContext(`The workerServer of "${owner}" did not start`, () =>
+        startServer({ ...options, port: serverPort }),
+      );
       try {
         const { port, url, pid } = running;
         await use({ port, url, pid, output: () => running.output() });

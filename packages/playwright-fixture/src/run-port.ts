@@ -1,9 +1,13 @@
-import { leasePort, PortleaseError } from 'portlease';
-import { invalidOption, ownerLabel } from 'portlease/adapter';
-import { cliError, runCli } from './cli-get.js';
+import { leasePort } from 'portlease';
+import {
+  invalidOption,
+  leasePortHeldBy,
+  ownerLabel,
+  scopedIfSticky,
+  withErrorContext,
+} from 'portlease/adapter';
 import { DEFAULT_LABEL, shardFromArgv } from './labels.js';
 import { checkPortleaseOptions } from './options.js';
-import { stickyFields } from './sticky-key.js';
 import type { PortleaseOptions } from './types.js';
 
 /**
@@ -123,30 +127,20 @@ export async function leaseRunPort(options: RunPortOptions = {}): Promise<number
   const key = envKey(name, path);
   const known = inherited(key);
   if (known !== undefined) return known;
-  try {
-    // Held until this process exits: portlease releases its leases then (or reclaims them after a kill).
-    const lease = await leasePort({
-      ...rest,
-      owner: label(options, name),
-      ...stickyFields(isSticky ? name : undefined, stickyScope),
-    });
-    return publish(key, lease.port);
-  } catch (error) {
-    if (!(error instanceof PortleaseError)) throw error;
-    throw error.withContext(`leaseRunPort could not lease the run port ${JSON.stringify(name)}`);
-  }
-}
-
-function cliArgs(options: RunPortSyncOptions, owner: string, sticky: string | undefined): string[] {
-  const args = ['get', '--json', '--hold-pid', String(process.pid), '--owner', owner];
-  const { sticky: name, stickyScope } = stickyFields(sticky, options.stickyScope);
-  if (name !== undefined) args.push('--sticky', name);
-  if (stickyScope !== undefined) args.push('--sticky-scope', stickyScope);
-  if (options.range) args.push('--range', `${options.range[0]}-${options.range[1]}`);
-  if (options.lockDir) args.push('--lock-dir', options.lockDir);
-  const exclude = options.exclude ? [...options.exclude] : [];
-  if (exclude.length) args.push('--exclude', exclude.join(','));
-  return args;
+  // Held until this process exits: portlease releases its leases then (or reclaims them after a kill).
+  const lease = await withErrorContext(
+    `leaseRunPort could not lease the run port ${JSON.stringify(name)}`,
+    () =>
+      leasePort(
+        scopedIfSticky({
+          ...rest,
+          owner: label(options, name),
+          sticky: isSticky ? name : undefined,
+          stickyScope,
+        }),
+      ),
+  );
+  return publish(key, lease.port);
 }
 
 /**
@@ -173,8 +167,18 @@ export function leaseRunPortSync(options: RunPortSyncOptions = {}): number {
   const key = envKey(name, path);
   const known = inherited(key);
   if (known !== undefined) return known;
-  const run = runCli(cliArgs(options, label(options, name), isSticky ? name : undefined));
-  const port = run.reply?.ports?.[0];
-  if (run.status === 0 && typeof port === 'number') return publish(key, port);
-  throw cliError(run, name);
+  const { range, lockDir, exclude, stickyScope } = options;
+  const port = leasePortHeldBy(
+    process.pid,
+    {
+      owner: label(options, name),
+      range,
+      lockDir,
+      exclude,
+      sticky: isSticky ? name : undefined,
+      stickyScope,
+    },
+    `leaseRunPortSync could not lease the run port ${JSON.stringify(name)}`,
+  );
+  return publish(key, port);
 }

@@ -21,15 +21,3 @@ export function serverPortKey(sticky: boolean | string | undefined, info: Worker
   const shard = info.config.shard;
   return `${prefix}.${info.parallelIndex}${shard ? `.shard${shard.current}` : ''}`;
 }
-
-/**
- * The sticky fields of one lease: `{}` when it is not sticky (a `stickyScope` alone means nothing
- * there, and the CLI refuses `--sticky-scope` without `--sticky`), else the name and the scope if set.
- */
-export function stickyFields(
-  name: string | undefined,
-  stickyScope: string | undefined,
-): { sticky?: string; stickyScope?: string } {
-  if (name === undefined) return {};
-  return stickyScope === undefined ? { sticky: name } : { sticky: name, stickyScope };
-}

@@ -1,8 +1,8 @@
 import type { LeaseOptions } from 'portlease';
 import {
   ADAPTER_LEASE_KEYS,
+  checkPortNames,
   checkLeaseOptions as checkSchema,
-  invalidOption,
   leaseFieldsOf,
   stickyPorts,
 } from 'portlease/adapter';
@@ -70,25 +70,7 @@ const WORKER_LEASE_KEYS = ADAPTER_LEASE_KEYS.filter((key) => key !== 'sticky');
 export function checkOptions(options: unknown, path: string): PortleaseVitestOptions {
   checkSchema(options, path, { own: ['ports'], sticky: 'names', example: "{ ports: ['api'] }" });
   const { ports, sticky } = (options ?? {}) as PortleaseVitestOptions;
-  if (ports !== undefined) {
-    if (!Array.isArray(ports)) {
-      throw invalidOption(
-        `${path}.ports`,
-        `must be an array of names such as ['api', 'web'], got ${JSON.stringify(ports)}.`,
-      );
-    }
-    const seen = new Set<string>();
-    for (const name of ports) {
-      if (typeof name !== 'string' || name.trim() === '') {
-        throw invalidOption(`${path}.ports`, `must hold non-empty strings, got ${JSON.stringify(name)}.`);
-      }
-      if (seen.has(name)) {
-        throw invalidOption(`${path}.ports`, `names ${JSON.stringify(name)} twice; names must be unique.`);
-      }
-      seen.add(name);
-    }
-    stickyNames(sticky, ports, path);
-  }
+  if (ports !== undefined) stickyNames(sticky, checkPortNames(ports, `${path}.ports`), path);
   return (options ?? {}) as PortleaseVitestOptions;
 }
 
@@ -109,9 +91,10 @@ export function checkLeaseOptions(options: object, path: string, { sticky = fals
   checkSchema(options, path, sticky ? { sticky: 'name' } : { lease: WORKER_LEASE_KEYS });
 }
 
-/** The lease options the plugin options describe (every lease key but `sticky`), with `owner`. */
-export function toLeaseOptions(options: PortleaseVitestOptions, owner: string): LeaseOptions {
-  return { ...leaseFieldsOf(options as Record<string, unknown>), owner } as LeaseOptions;
+/** The lease options the plugin options describe: every lease key but `sticky` and `owner` (each lease labels its own). */
+export function toLeaseOptions(options: PortleaseVitestOptions): Omit<LeaseOptions, 'owner' | 'sticky'> {
+  const { owner: _owner, ...lease } = leaseFieldsOf(options as Record<string, unknown>);
+  return lease as Omit<LeaseOptions, 'owner' | 'sticky'>;
 }
 
 /** A plain, structured-clonable copy for `provide` (drops anything Vitest could not send). */

@@ -1,5 +1,4 @@
-import { leasePorts, type PortLease, PortleaseError } from 'portlease';
-import { scopedIfSticky } from 'portlease/adapter';
+import { leaseNamedPorts } from 'portlease/adapter';
 import { type PortleaseVitestOptions, stickyNames, toLeaseOptions } from './options.js';
 
 /** Named ports leased in Vitest's main process, released together. */
@@ -11,36 +10,23 @@ export interface RunPorts {
 }
 
 /**
- * Leases one port per name in one all-or-nothing `leasePorts` call, each under its own label
- * (`<owner> <name>`, so `npx portlease list` shows which port is which) and, where `sticky` says so,
- * its own sticky name. A failure is rethrown as a PortleaseError of the same code and details whose
- * message also says which plugin and names it was for, so a failing Vitest start explains itself.
+ * Leases one port per name, all or nothing, each under its own label (`<owner> <name>`, so
+ * `npx portlease list` shows which port is which) and, where `sticky` says so, its own sticky name.
+ * A failure keeps its code and says which plugin and names it was for.
  */
 export async function leaseRunPorts(options: PortleaseVitestOptions, where: string): Promise<RunPorts> {
   const names = options.ports ?? [];
   if (names.length === 0) return { ports: {}, release: async () => {} };
   const prefix = options.owner ?? 'vitest';
-  const sticky = stickyNames(options.sticky, names, where);
-  let leases: PortLease[];
-  try {
-    leases = await leasePorts(
-      names.length,
-      scopedIfSticky({
-        ...toLeaseOptions(options, prefix),
-        owner: names.map((name) => `${prefix} ${name}`),
-        ...(sticky.size > 0 ? { sticky: names.map((name) => (sticky.has(name) ? name : undefined)) } : {}),
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof PortleaseError)) throw error;
-    throw error.withContext(`${where} could not lease the run-wide ports ${names.join(', ')}`);
-  }
-  const ports: Record<string, number> = {};
-  names.forEach((name, index) => {
-    ports[name] = (leases[index] as PortLease).port;
+  const { leases, named } = await leaseNamedPorts({
+    names,
+    sticky: stickyNames(options.sticky, names, where),
+    lease: toLeaseOptions(options),
+    owner: (name) => `${prefix} ${name}`,
+    context: `${where} could not lease the run-wide ports ${names.join(', ')}`,
   });
   return {
-    ports,
+    ports: named,
     async release() {
       for (const lease of leases) lease.releaseSync();
     },

@@ -114,8 +114,7 @@ export const test: TestAPI<PortleaseFixtures> = base.extend<{
   leaseOptions: [
     // biome-ignore lint/correctness/noEmptyPattern: Vitest reads fixture dependencies from this pattern.
     async ({}, use) => {
-      const { owner: _owner, ...options } = toLeaseOptions(providedOptions(), '');
-      await use(options);
+      await use(toLeaseOptions(providedOptions()));
     },
     { scope: 'worker' },
   ],

@@ -94,3 +94,20 @@ test('global-setup: sticky lists the names that are sticky, the others stay plai
   }
   assert.deepEqual(await leftovers(env.lockDir), []);
 });
+
+test("portlease(): ports follows the one rule of every adapter's port-name list (portlease/adapter)", async () => {
+  const { checkPortNames } = await import('portlease/adapter');
+  for (const ports of [['api', 'api'], ['api', ' '], 'api']) {
+    let expected;
+    try {
+      checkPortNames(ports, 'X');
+    } catch (error) {
+      expected = error.message.slice('[INVALID_OPTIONS] X '.length);
+    }
+    assert.ok(expected, JSON.stringify(ports));
+    assert.throws(() => portlease({ ports }), {
+      code: 'INVALID_OPTIONS',
+      message: `[INVALID_OPTIONS] portlease() options.ports ${expected}`,
+    });
+  }
+});

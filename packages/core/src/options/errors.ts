@@ -85,3 +85,21 @@ function editDistance(a: string, b: string): number {
   }
   return (rows[a.length] as number[])[b.length] as number;
 }
+
+/**
+ * Runs `run`, and rethrows a PortleaseError it throws with `context` in front of its message (code,
+ * details and cause kept); any other error unchanged. How an adapter says which of its steps failed.
+ *
+ * @example
+ * ```ts
+ * const lease = await withErrorContext('portlease could not lease the serverPort of "worker 1"', () => leasePort(options));
+ * // [RANGE_EXHAUSTED] portlease could not lease the serverPort of "worker 1": no free port in 20000-20001 …
+ * ```
+ */
+export async function withErrorContext<T>(context: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw error instanceof PortleaseError ? error.withContext(context) : error;
+  }
+}

@@ -1,19 +1,11 @@
 // `globalSetup: '@portlease/jest/global-setup'` loads this module (built as dist/global-setup.*): Jest
 // calls its default export in its parent process, before the workers fork.
 import { resolve } from 'node:path';
-import { leasePorts, type RunningServer, startServer } from 'portlease';
-import { invalidOption, scopedIfSticky } from 'portlease/adapter';
+import { PortleaseError, type RunningServer, startServer } from 'portlease';
+import { invalidOption, leaseNamedPorts, scopedIfSticky } from 'portlease/adapter';
 import { type JestShard, shardLabel, shardOf } from '../labels.js';
-import {
-  checkServers,
-  nameThem,
-  type PortleaseGlobalOptions,
-  planLeases,
-  stickyOf,
-  withContext,
-} from '../options.js';
+import { checkServers, type PortleaseGlobalOptions, planLeases, stickyOf } from '../options.js';
 import { GLOBAL_ENV, GLOBAL_KEY, type GlobalPortsInfo } from '../shared.js';
-import { stickyArray } from '../sticky-key.js';
 import { closeSession, type GlobalSession, globalState, publishGlobalPorts } from './state.js';
 
 /** The part of Jest's project config global setup reads. */
@@ -70,7 +62,6 @@ export async function leaseGlobalPorts(
   }
   // Suite-wide names have one holder per run, so each is sticky under the name itself.
   const sticky = stickyOf(plan, [...plan.names, ...Object.keys(servers)], where);
-  const stickyPorts = stickyArray(plan.count, plan.names, sticky, (name) => name);
   const rootDir = context.rootDir ?? process.cwd();
   const state = globalState();
   if (state.sessions.length === 0) state.previousEnv = process.env[GLOBAL_ENV];
@@ -79,17 +70,13 @@ export async function leaseGlobalPorts(
   try {
     const base = plan.lease.owner ?? 'jest global';
     const shard = shardLabel(context.shard);
-    if (plan.count > 0) {
-      const names = plan.names.length ? ` names=${plan.names.join(',')}` : '';
-      session.leases = await leasePorts(
-        plan.count,
-        scopedIfSticky({
-          ...plan.lease,
-          owner: `${base} setup${names}${shard}`,
-          ...(stickyPorts === undefined ? {} : { sticky: stickyPorts }),
-        }),
-      );
-    }
+    const names = plan.names.length ? ` names=${plan.names.join(',')}` : '';
+    const leased = await leaseNamedPorts({
+      ...plan,
+      sticky,
+      owner: `${base} setup${names}${shard}`,
+    });
+    session.leases = [...leased.leases];
     const started = await Promise.allSettled(
       Object.entries(servers).map(([name, server]) =>
         startServer({
@@ -109,22 +96,21 @@ export async function leaseGlobalPorts(
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
 
-    const leased = session.leases.map((l) => l.port);
-    const named = nameThem(plan.names, leased);
+    const named: Record<string, number> = { ...leased.named };
     const urls: Record<string, string> = {};
     Object.keys(servers).forEach((name, i) => {
       const server = running[i] as RunningServer;
       named[name] = server.port;
       urls[name] = server.url;
     });
-    session.info = { ports: [...leased, ...running.map((s) => s.port)], named, urls };
+    session.info = { ports: [...leased.ports, ...running.map((s) => s.port)], named, urls };
     publishGlobalPorts(state);
     return session.info;
   } catch (error) {
     state.sessions.splice(state.sessions.indexOf(session), 1);
     await closeSession(session).catch(() => {});
     publishGlobalPorts(state);
-    throw withContext(error, '@portlease/jest global setup');
+    throw error instanceof PortleaseError ? error.withContext('@portlease/jest global setup') : error;
   }
 }
 
