@@ -10,6 +10,7 @@ export { reserveRange } from './ranges.mjs';
 export { codeBlocks } from './readme-blocks.mjs';
 export { startRegistry, startRegistryProcess } from './registry.mjs';
 export { runNode, runProcess } from './run.mjs';
+export { derivedPort, derivesDistinctPorts, projectWithDistinctPorts } from './sticky-ports.mjs';
 export { tempDir } from './temp-dir.mjs';
 export { until } from './until.mjs';
 export { yarn, yarnScript, yarnVersion } from './yarn.mjs';

@@ -5,12 +5,12 @@
 // still passes; once it is gone the preferred port comes back.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { leasePort, listLeases, UNSAFE_PORTS } from 'portlease';
+import * as harness from '@portlease/test-harness';
+import { leasePort, listLeases } from 'portlease';
 import { here, JEST, packageDir, readRecords, reserveRange, tempDir, VERSIONS } from './helpers.mjs';
 
 /** A copy of the fixture project in a fresh temp directory, resolving the packages it imports. */
@@ -50,40 +50,15 @@ function jest(version, dir, env) {
   });
 }
 
-const UNSAFE = new Set(UNSAFE_PORTS);
 const NAMES = ['one.test.cjs:api', 'two.test.cjs:api', 'db', 'web'];
 
-/**
- * The port a sticky name of the project `scope` prefers with no memo: the first 8 hex digits of
- * SHA-256(name NUL project) into the range (docs/protocol.md, "Sticky memos").
- */
-function derivedPort(name, scope) {
-  const hash = createHash('sha256').update(`${name}\0${scope}`).digest('hex');
-  return min + (Number.parseInt(hash.slice(0, 8), 16) % (max - min + 1));
-}
-
-/**
- * Whether the project `scope`'s names prefer distinct ports, none of them among `taken` or the unsafe
- * ports (which core skips for the next usable one).
- */
-function distinct(scope, taken = []) {
-  const derived = NAMES.map((name) => derivedPort(name, scope));
-  const ports = [...derived, ...taken];
-  return new Set(ports).size === ports.length && !derived.some((port) => UNSAFE.has(port));
-}
-
-/**
- * A project copy whose names prefer distinct ports (none among `taken`): two names may hash alike, and
- * then one gets another port, which is the rule but not what these tests are about.
- */
-function project(taken = []) {
-  // Bounded: a bug that makes every project look alike must fail here, not fill the disk.
-  for (let tries = 0; tries < 200; tries++) {
-    const dir = copy();
-    if (distinct(realpathSync(dir), taken)) return dir;
-  }
-  throw new Error('no project copy among 200 derives distinct ports: is the range right?');
-}
+const RANGE = [min, max];
+/** The port a sticky name of the project `scope` prefers with no memo (docs/protocol.md, "Sticky memos"). */
+const derivedPort = (name, scope) => harness.derivedPort(name, scope, RANGE);
+/** Whether the project `scope`'s names prefer distinct, safe ports, none of them among `taken`. */
+const distinct = (scope, taken = []) => harness.derivesDistinctPorts(NAMES, scope, RANGE, taken);
+/** A project copy whose names prefer distinct ports (none among `taken`). */
+const project = (taken = []) => harness.projectWithDistinctPorts(copy, NAMES, RANGE, taken);
 
 /** One run of the project at `dir`: its sticky ports, after asserting the run passed. */
 async function run(version, dir, lockDir, env = {}) {

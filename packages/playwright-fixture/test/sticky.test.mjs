@@ -5,13 +5,13 @@
 // directory, or a plain listener) forces another port and the run still passes; once it is gone the
 // preferred port comes back.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import * as harness from '@portlease/test-harness';
 import { core, fixture, rangeText, records, reserveRange, runPlaywright, tempDir } from './helpers.mjs';
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,41 +39,15 @@ const [rangeMin, rangeMax] = await reserveRange(300);
 const range = { min: rangeMin, max: rangeMax, env: rangeText([rangeMin, rangeMax]) };
 
 /** The sticky names of the fixture project (`api` only with FIXTURE_SYNC). */
-const UNSAFE = new Set(core.UNSAFE_PORTS);
 const NAMES = ['web', 'serverPort.0', 'serverPort.1', 'api'];
 
-/**
- * The port a sticky name of the project `scope` prefers with no memo: the first 8 hex digits of
- * SHA-256(name NUL project) into the range (docs/protocol.md, "Sticky memos").
- */
-function derivedPort(name, scope) {
-  const hash = createHash('sha256').update(`${name}\0${scope}`).digest('hex');
-  return range.min + (Number.parseInt(hash.slice(0, 8), 16) % (range.max - range.min + 1));
-}
-
-/**
- * Whether the project `scope`'s names prefer distinct ports, none of them among `taken` or the unsafe
- * ports (which core skips for the next usable one).
- */
-function distinct(scope, taken = []) {
-  const derived = NAMES.map((name) => derivedPort(name, scope));
-  const ports = [...derived, ...taken];
-  return new Set(ports).size === ports.length && !derived.some((port) => UNSAFE.has(port));
-}
-
-/**
- * A project copy whose names prefer distinct ports (none among `taken`): two names of one project, or
- * of two projects, may hash alike, and then one gets another port, which is the rule but not what
- * these tests are about.
- */
-function project(taken = []) {
-  // Bounded: a bug that makes every project look alike must fail here, not fill the disk.
-  for (let tries = 0; tries < 200; tries++) {
-    const dir = copy();
-    if (distinct(realpathSync(dir), taken)) return dir;
-  }
-  throw new Error('no project copy among 200 derives distinct ports: is the range right?');
-}
+const RANGE = [range.min, range.max];
+/** The port a sticky name of the project `scope` prefers with no memo (docs/protocol.md, "Sticky memos"). */
+const derivedPort = (name, scope) => harness.derivedPort(name, scope, RANGE);
+/** Whether the project `scope`'s names prefer distinct, safe ports, none of them among `taken`. */
+const distinct = (scope, taken = []) => harness.derivesDistinctPorts(NAMES, scope, RANGE, taken);
+/** A project copy whose names prefer distinct ports (none among `taken`). */
+const project = (taken = []) => harness.projectWithDistinctPorts(copy, NAMES, RANGE, taken);
 
 /** One run of the project at `dir`: its ports by role, after asserting it passed. */
 async function run(dir, env = {}) {
