@@ -1,18 +1,22 @@
 // `portlease/get-port`: get-port 7's API (getPort, portNumbers, clearLockedPorts) on top of leasePort,
 // so a suite written for get-port changes one import and its ports become unique across processes.
-import { lookup } from 'node:dns/promises';
+import type * as DnsPromises from 'node:dns/promises';
 import { createServer, isIP, type ListenOptions } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { basename } from 'node:path';
 import { leasePort } from '../lease/allocator.js';
 import type { PortLease } from '../lease/lease.js';
 import type { LeaseOptions } from '../options/resolve.js';
+import { builtin } from '../platform/builtin.js';
 import { platformFacts } from '../platform/facts.js';
 import { ALL_HOSTS } from '../platform/probe-hosts.js';
 import type { Protocol } from '../platform/probe-udp.js';
 import { excludedPorts, portSequence, preferredPort } from './args.js';
 
 export { portNumbers } from './args.js';
+
+/** Loaded only for a `host` given by name (`'localhost'`): a plain getPort() never resolves one. */
+const dns = builtin<typeof DnsPromises>('node:dns/promises');
 
 /**
  * Options of {@link getPort}: get-port 7's, with the same types. The listen options are accepted as
@@ -117,7 +121,7 @@ function checkHost(listenOptions: Omit<ListenOptions, 'port'> & { protocol?: unk
  */
 async function listenAddress(host: string): Promise<string> {
   if (isIP(host) !== 0) return host;
-  return (await lookup(host)).address;
+  return (await dns().lookup(host)).address;
 }
 
 /**

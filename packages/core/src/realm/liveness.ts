@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { fdExhaustion, hasErrno } from '../errors.js';
 import { type OracleKind, platformFacts } from '../platform/facts.js';
+import { secureRandomBytes } from '../platform/random.js';
 import { OWNER_ID_PATTERN } from '../store/record.js';
 import { onProcessEnd } from './exit-hook.js';
 import {
@@ -24,7 +24,7 @@ import {
 export { OWNER_ID_PATTERN };
 
 export function newOwnerId(): string {
-  return randomBytes(12).toString('hex');
+  return secureRandomBytes(12).toString('hex');
 }
 
 function oracleKind(): OracleKind {

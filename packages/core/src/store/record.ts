@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { threadId } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
 import { fdExhaustion } from '../errors.js';
+import { builtin } from '../platform/builtin.js';
+import { secureRandomBytes } from '../platform/random.js';
 import { UID } from './lock-dir.js';
 
 /** An owner id: 24 hex digits, the first part of every token (realm/liveness.ts proves it alive). */
@@ -40,13 +41,16 @@ export interface LeaseRecord {
 const MAX_RECORD_BYTES = 16 * 1024;
 const TOKEN_PATTERN = /^([0-9a-f]{24})-[0-9a-f]{16}$/;
 
-/** Random bytes drawn 8 at a time from a pool: one randomBytes call per 512 tokens, not per token. */
-let pool = Buffer.alloc(0);
+/** The worker thread id a record names (display only): `node:worker_threads` loads at the first record. */
+const workerThreads = builtin<typeof WorkerThreads>('node:worker_threads');
+
+/** Random bytes drawn 8 at a time from a pool: one read of the CSPRNG per 512 tokens, not per token. */
+let pool: Buffer = Buffer.alloc(0);
 let poolOffset = 0;
 
 export function newToken(ownerId: string): string {
   if (poolOffset + 8 > pool.length) {
-    pool = randomBytes(4096);
+    pool = secureRandomBytes(4096);
     poolOffset = 0;
   }
   poolOffset += 8;
@@ -69,6 +73,7 @@ function commandLine(): string {
 
 let processCommand: string | undefined;
 let hostName: string | undefined;
+let thread: number | undefined;
 
 /** A lease's name and the project it belongs to (lease/names.ts), recorded so others can find it. */
 export interface RecordName {
@@ -85,13 +90,14 @@ export function createRecord(
 ): LeaseRecord {
   processCommand ??= commandLine();
   hostName ??= hostname();
+  thread ??= workerThreads().threadId;
   const record: LeaseRecord = {
     v: 1,
     owner,
     ownerId,
     token,
     pid: process.pid,
-    threadId,
+    threadId: thread,
     hostname: hostName,
     uid: UID,
     created: Date.now(),
