@@ -5,6 +5,7 @@ export { bind } from './bind.mjs';
 export { cli, core, dist, readableBuild } from './build.mjs';
 export { leftovers, memoDirOf, recordsIn, STAGING_DIR, stagingDirOf } from './leftovers.mjs';
 export { inPrivateMounts } from './mount-namespace.mjs';
+export { optionProblem } from './option-problem.mjs';
 export { pnpm, pnpmVersion } from './pnpm.mjs';
 export { reserveRange } from './ranges.mjs';
 export { codeBlocks } from './readme-blocks.mjs';

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { optionProblem } from '@portlease/test-harness';
 import { listLeases } from 'portlease';
 import { packageDir, recordsIn, reserveRange, runJest, tempDir } from './helpers.mjs';
 
@@ -90,13 +91,7 @@ test("names: the one rule of every adapter's port-name list, with the message co
   const { checkPortNames } = await import('portlease/adapter');
   const lockDir = tempDir();
   for (const names of [['db', 'db'], ['db', ' '], 'db']) {
-    let expected;
-    try {
-      checkPortNames(names, 'X');
-    } catch (error) {
-      expected = error.message.slice('[INVALID_OPTIONS] X '.length);
-    }
-    assert.ok(expected, JSON.stringify(names));
+    const expected = optionProblem((path) => checkPortNames(names, path));
     await assert.rejects(leaseGlobalPorts({ names, lockDir }), {
       code: 'INVALID_OPTIONS',
       message: `[INVALID_OPTIONS] the global setup options.names ${expected}`,

@@ -73,7 +73,6 @@ function commandLine(): string {
 
 let processCommand: string | undefined;
 let hostName: string | undefined;
-let thread: number | undefined;
 
 /** A lease's name and the project it belongs to (lease/names.ts), recorded so others can find it. */
 export interface RecordName {
@@ -90,14 +89,13 @@ export function createRecord(
 ): LeaseRecord {
   processCommand ??= commandLine();
   hostName ??= hostname();
-  thread ??= workerThreads().threadId;
   const record: LeaseRecord = {
     v: 1,
     owner,
     ownerId,
     token,
     pid: process.pid,
-    threadId: thread,
+    threadId: workerThreads().threadId,
     hostname: hostName,
     uid: UID,
     created: Date.now(),
