@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { summarize } from '../shared/stats.mjs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
@@ -20,7 +21,7 @@ const libraries = {
   'get-port': `const m = await import(${JSON.stringify(import.meta.resolve('get-port'))});
     const take = () => m.default();`,
 };
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs) => summarize(xs).p50;
 
 /** Inclusive µs under each node id of a profile. */
 function inclusive(profile) {
