@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const FLOORS = [
   ['errors.ts', 0],
+  ['settle.ts', 0],
   ['platform/', 1],
   ['store/', 2],
   ['realm/', 3],

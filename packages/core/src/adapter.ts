@@ -33,8 +33,12 @@ export {
   validateRange,
 } from './options/schema.js';
 export { stickyPorts } from './options/sticky-ports.js';
+export type { NamedServers } from './server/server-group.js';
 export { type ServerOptionsForm, START_SERVER_OPTION_KEYS } from './server/validate.js';
+export { settleAll } from './settle.js';
 
+import type * as RarelyUsed from './rarely-used.js';
+import type { NamedServers } from './server/server-group.js';
 import type { StartServerOptions } from './server/types.js';
 import { type ServerOptionsForm, validateServerOptions } from './server/validate.js';
 
@@ -54,4 +58,25 @@ export function checkServerOptions(
 ): StartServerOptions {
   validateServerOptions(value, { ...form, path });
   return value;
+}
+
+/**
+ * Starts servers at once, all or nothing: when one fails to start, the ones that did are stopped and
+ * the first failure (in key order) is thrown with its code. Each server's `name` (the name its messages
+ * use) defaults to its key.
+ * Loaded on first call, as `startServer` is (on-demand.ts: a process that only leases never compiles
+ * the server code).
+ *
+ * @example
+ * ```ts
+ * const { servers, stop } = await startNamedServers({ api: { command: ['node', 'api.js'] } });
+ * console.log(servers.api.url);
+ * await stop();
+ * ```
+ */
+export async function startNamedServers(
+  specs: Readonly<Record<string, StartServerOptions>>,
+): Promise<NamedServers> {
+  const rarelyUsed = (await import('./rarely-used.js')) as typeof RarelyUsed;
+  return rarelyUsed.startNamedServers(specs);
 }

@@ -6,4 +6,5 @@
  */
 export { findLease, waitForLease } from './lease/find-lease.js';
 export { collectGarbage, listLeases } from './lease/inspect.js';
+export { type NamedServers, startNamedServers } from './server/server-group.js';
 export { startServer } from './server/start-server.js';

@@ -1,6 +1,5 @@
 import { relative } from 'node:path';
-import type { PortLease } from 'portlease';
-import { leaseNamedPorts } from 'portlease/adapter';
+import { leaseNamedPorts, type NamedPorts } from 'portlease/adapter';
 import { loadNodeEnvironment, type NodeEnvironmentClass } from './base.js';
 import { shardLabel, shardOf } from './labels.js';
 import { type LeasePlan, planLeases, stickyOf } from './options.js';
@@ -59,7 +58,7 @@ export class PortleaseEnvironment extends Base {
   readonly #sticky: ReadonlySet<string>;
   readonly #owner: string;
   readonly #file: string;
-  #leases: PortLease[] = [];
+  #leased: NamedPorts | undefined;
   #value: FilePorts | undefined;
 
   constructor(config: EnvironmentConfig, context: EnvironmentContext) {
@@ -99,7 +98,7 @@ export class PortleaseEnvironment extends Base {
       owner: this.#owner,
       context: `@portlease/jest could not lease ${count} port(s) for ${this.#file}`,
     });
-    this.#leases = [...leased.leases];
+    this.#leased = leased;
     const ports = Object.freeze([...leased.ports]);
     const global = parseGlobalPorts(process.env[GLOBAL_ENV]);
     // A fresh, frozen object per file: Jest 30 cleans up what was put on the test global at teardown.
@@ -113,18 +112,10 @@ export class PortleaseEnvironment extends Base {
   }
 
   override async teardown(): Promise<void> {
-    const leases = this.#leases;
-    this.#leases = [];
-    let failure: unknown;
-    for (const lease of leases) {
-      try {
-        lease.releaseSync();
-      } catch (error) {
-        failure ??= error;
-      }
-    }
+    const released = this.#leased?.release();
+    this.#leased = undefined;
     await super.teardown();
-    if (failure !== undefined) throw failure;
+    await released;
   }
 
   /** Adds the condition under which `@portlease/jest` resolves to the light test-side helpers. */

@@ -8,7 +8,7 @@ import {
   type TestType,
 } from '@playwright/test';
 import { type LeaseOptions, leasePort, type PortLease, startServer } from 'portlease';
-import { invalidOption, scopedIfSticky, withErrorContext } from 'portlease/adapter';
+import { invalidOption, scopedIfSticky, settleAll, withErrorContext } from 'portlease/adapter';
 import { workerLabel } from './labels.js';
 import { checkPortleaseOptions, checkWorkerServer } from './options.js';
 import { serverPortKey } from './sticky-key.js';
@@ -90,7 +90,7 @@ const fixtures: Fixtures<
       leases.push(held);
       return held.port;
     });
-    for (const held of leases) await held.release();
+    await settleAll(leases.map((held) => held.release()));
   },
 };
 

@@ -18,17 +18,12 @@ export async function leaseRunPorts(options: PortleaseVitestOptions, where: stri
   const names = options.ports ?? [];
   if (names.length === 0) return { ports: {}, release: async () => {} };
   const prefix = options.owner ?? 'vitest';
-  const { leases, named } = await leaseNamedPorts({
+  const { named, release } = await leaseNamedPorts({
     names,
     sticky: stickyNames(options.sticky, names, where),
     lease: toLeaseOptions(options),
     owner: (name) => `${prefix} ${name}`,
     context: `${where} could not lease the run-wide ports ${names.join(', ')}`,
   });
-  return {
-    ports: named,
-    async release() {
-      for (const lease of leases) lease.releaseSync();
-    },
-  };
+  return { ports: named, release };
 }

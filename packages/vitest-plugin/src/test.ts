@@ -9,7 +9,7 @@ import {
   type StartServerOptions,
   startServer as start,
 } from 'portlease';
-import { scopedIfSticky } from 'portlease/adapter';
+import { scopedIfSticky, settleAll } from 'portlease/adapter';
 import { test as base, inject, type TestAPI } from 'vitest';
 import { checkLeaseOptions, type PortleaseVitestOptions, toLeaseOptions } from './options.js';
 import type { PortName, ProvidedPorts } from './provided.js';
@@ -150,12 +150,12 @@ export const test: TestAPI<PortleaseFixtures> = base.extend<{
         return taken.port;
       });
     } finally {
-      for (const taken of held) await taken.release();
+      await settleAll(held.map((taken) => taken.release()));
     }
   },
   startServer: async ({ leaseOptions, task }, use) => {
     const servers: RunningServer[] = [];
-    let stopError: unknown;
+    let stopped: Promise<void> | undefined;
     try {
       await use(async (options) => {
         const server = await start({
@@ -166,11 +166,12 @@ export const test: TestAPI<PortleaseFixtures> = base.extend<{
         return server;
       });
     } finally {
-      // Stop every server, even when one fails to stop; report the first failure after.
-      const stopped = await Promise.allSettled(servers.map((server) => server.stop()));
-      stopError = stopped.find((result) => result.status === 'rejected')?.reason;
+      // Stop every server, even when one fails to stop; report the first failure after (not over a
+      // failure of the test itself).
+      stopped = settleAll(servers.map((server) => server.stop()));
+      await stopped.catch(() => {});
     }
-    if (stopError) throw stopError;
+    await stopped;
   },
 });
 

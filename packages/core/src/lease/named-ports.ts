@@ -1,6 +1,7 @@
 import { withErrorContext } from '../options/errors.js';
 import { scopedIfSticky } from '../options/owner-label.js';
 import type { LeaseOptions } from '../options/resolve.js';
+import { settleAll } from '../settle.js';
 import { leasePorts } from './allocator.js';
 import type { PortLease } from './lease.js';
 
@@ -30,6 +31,11 @@ export interface NamedPorts {
   readonly leases: readonly PortLease[];
   readonly ports: readonly number[];
   readonly named: Readonly<Record<string, number>>;
+  /**
+   * Releases every lease: each is tried even when one fails, and the first failure is thrown after
+   * (`LOCK_DIR_UNWRITABLE`, …; the lease still counts as released). Idempotent.
+   */
+  release(): Promise<void>;
 }
 
 /**
@@ -47,7 +53,7 @@ export interface NamedPorts {
  */
 export async function leaseNamedPorts(request: NamedPortsRequest): Promise<NamedPorts> {
   const { names, count = names.length, sticky, stickyName = (name) => name, owner } = request;
-  if (count === 0) return { leases: [], ports: [], named: {} };
+  if (count === 0) return { leases: [], ports: [], named: {}, release: async () => {} };
   const nameAt = (index: number) => names[index];
   const perPort =
     typeof owner === 'string' ? owner : Array.from({ length: count }, (_, i) => owner(nameAt(i)));
@@ -67,5 +73,5 @@ export async function leaseNamedPorts(request: NamedPortsRequest): Promise<Named
   names.forEach((name, i) => {
     if (ports[i] !== undefined) named[name] = ports[i];
   });
-  return { leases, ports, named };
+  return { leases, ports, named, release: () => settleAll(leases.map((lease) => lease.release())) };
 }

@@ -1,8 +1,8 @@
 // `globalSetup: '@portlease/jest/global-setup'` loads this module (built as dist/global-setup.*): Jest
 // calls its default export in its parent process, before the workers fork.
 import { resolve } from 'node:path';
-import { PortleaseError, type RunningServer, startServer } from 'portlease';
-import { invalidOption, leaseNamedPorts, scopedIfSticky } from 'portlease/adapter';
+import { PortleaseError } from 'portlease';
+import { invalidOption, leaseNamedPorts, scopedIfSticky, startNamedServers } from 'portlease/adapter';
 import { type JestShard, shardLabel, shardOf } from '../labels.js';
 import { checkServers, type PortleaseGlobalOptions, planLeases, stickyOf } from '../options.js';
 import { GLOBAL_ENV, GLOBAL_KEY, type GlobalPortsInfo } from '../shared.js';
@@ -65,45 +65,37 @@ export async function leaseGlobalPorts(
   const rootDir = context.rootDir ?? process.cwd();
   const state = globalState();
   if (state.sessions.length === 0) state.previousEnv = process.env[GLOBAL_ENV];
-  const session: GlobalSession = { leases: [], servers: [], info: undefined };
+  const session: GlobalSession = { ports: undefined, servers: undefined, info: undefined };
   state.sessions.push(session);
   try {
     const base = plan.lease.owner ?? 'jest global';
     const shard = shardLabel(context.shard);
     const names = plan.names.length ? ` names=${plan.names.join(',')}` : '';
-    const leased = await leaseNamedPorts({
-      ...plan,
-      sticky,
-      owner: `${base} setup${names}${shard}`,
-    });
-    session.leases = [...leased.leases];
-    const started = await Promise.allSettled(
-      Object.entries(servers).map(([name, server]) =>
-        startServer({
+    const leased = await leaseNamedPorts({ ...plan, sticky, owner: `${base} setup${names}${shard}` });
+    session.ports = leased;
+    const started = await startNamedServers(
+      Object.fromEntries(
+        Object.entries(servers).map(([name, server]) => [
           name,
-          ...server,
-          cwd: resolve(rootDir, server.cwd ?? '.'),
-          lease: scopedIfSticky({
-            ...plan.lease,
-            owner: `${base} server=${name}${shard}`,
-            ...(sticky.has(name) ? { sticky: name } : {}),
-          }),
-        }),
+          {
+            ...server,
+            cwd: resolve(rootDir, server.cwd ?? '.'),
+            lease: scopedIfSticky({
+              ...plan.lease,
+              owner: `${base} server=${name}${shard}`,
+              ...(sticky.has(name) ? { sticky: name } : {}),
+            }),
+          },
+        ]),
       ),
     );
-    const running = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    session.servers = running;
-    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-
-    const named: Record<string, number> = { ...leased.named };
-    const urls: Record<string, string> = {};
-    Object.keys(servers).forEach((name, i) => {
-      const server = running[i] as RunningServer;
-      named[name] = server.port;
-      urls[name] = server.url;
-    });
-    session.info = { ports: [...leased.ports, ...running.map((s) => s.port)], named, urls };
+    session.servers = started;
+    const running = Object.entries(started.servers);
+    session.info = {
+      ports: [...leased.ports, ...running.map(([, server]) => server.port)],
+      named: { ...leased.named, ...Object.fromEntries(running.map(([name, server]) => [name, server.port])) },
+      urls: Object.fromEntries(running.map(([name, server]) => [name, server.url])),
+    };
     publishGlobalPorts(state);
     return session.info;
   } catch (error) {

@@ -1,10 +1,10 @@
-import type { PortLease, RunningServer } from 'portlease';
+import { type NamedPorts, type NamedServers, settleAll } from 'portlease/adapter';
 import { GLOBAL_ENV, type GlobalPortsInfo } from '../shared.js';
 
 /** What one global setup call holds until global teardown. */
 export interface GlobalSession {
-  leases: PortLease[];
-  servers: RunningServer[];
+  ports: NamedPorts | undefined;
+  servers: NamedServers | undefined;
   info: GlobalPortsInfo | undefined;
 }
 
@@ -44,17 +44,7 @@ export function publishGlobalPorts(state: GlobalState): GlobalPortsInfo | undefi
 
 /** Stops a session's servers (whole process trees) and releases its ports; reports the first failure. */
 export async function closeSession(session: GlobalSession): Promise<void> {
-  const results = await Promise.allSettled(session.servers.map((server) => server.stop()));
-  let failure: unknown = results.find((r) => r.status === 'rejected')?.reason;
-  for (const lease of session.leases) {
-    try {
-      lease.releaseSync();
-    } catch (error) {
-      failure ??= error;
-    }
-  }
-  session.servers = [];
-  session.leases = [];
-  session.info = undefined;
-  if (failure !== undefined) throw failure;
+  const { ports, servers } = session;
+  Object.assign(session, { ports: undefined, servers: undefined, info: undefined });
+  await settleAll([servers?.stop(), ports?.release()]);
 }
