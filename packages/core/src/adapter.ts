@@ -37,6 +37,7 @@ export type { NamedServers } from './server/server-group.js';
 export { type ServerOptionsForm, START_SERVER_OPTION_KEYS } from './server/validate.js';
 export { settleAll } from './settle.js';
 
+import { invalidOption } from './options/errors.js';
 import type * as RarelyUsed from './rarely-used.js';
 import type { NamedServers } from './server/server-group.js';
 import type { StartServerOptions } from './server/types.js';
@@ -58,6 +59,31 @@ export function checkServerOptions(
 ): StartServerOptions {
   validateServerOptions(value, { ...form, path });
   return value;
+}
+
+/**
+ * Checks a map of named server options found at `path` (`{ api: { command: […] } }`): an object,
+ * each entry by {@link checkServerOptions} at `path.<name>`. `undefined` is an empty map.
+ *
+ * @example
+ * ```ts
+ * const servers = checkNamedServerOptions(config.servers, 'global.servers', { omit: { port: 'global setup leases it' } });
+ * ```
+ */
+export function checkNamedServerOptions(
+  value: unknown,
+  path: string,
+  form: Omit<ServerOptionsForm, 'path'> = {},
+): Record<string, StartServerOptions> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidOption(
+      path,
+      `must map names to startServer options, e.g. { api: { command: ['node', 'server.js'] } }.`,
+    );
+  }
+  for (const [name, server] of Object.entries(value)) checkServerOptions(server, `${path}.${name}`, form);
+  return value as Record<string, StartServerOptions>;
 }
 
 /**

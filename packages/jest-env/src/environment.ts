@@ -1,8 +1,8 @@
 import { relative } from 'node:path';
-import { leaseNamedPorts, type NamedPorts } from 'portlease/adapter';
+import { leaseNamedPorts, type NamedPorts, stickyPorts } from 'portlease/adapter';
 import { loadNodeEnvironment, type NodeEnvironmentClass } from './base.js';
 import { shardLabel, shardOf } from './labels.js';
-import { type LeasePlan, planLeases, stickyOf } from './options.js';
+import { type LeasePlan, planLeases } from './options.js';
 import {
   FILE_PORTS_KIND,
   type FilePorts,
@@ -70,7 +70,7 @@ export class PortleaseEnvironment extends Base {
     ];
     const where = optionsSource(context, file);
     const plan = planLeases(options, where, 1, ['global']);
-    const sticky = stickyOf(plan, plan.names, where);
+    const sticky = stickyPorts(plan.sticky, plan.names, where, 'names');
     super(config, context);
     this.#sticky = sticky;
     this.#plan = plan;

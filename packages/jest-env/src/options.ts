@@ -2,11 +2,10 @@ import { type LeaseOptions, parseRange, type StartServerOptions } from 'portleas
 import {
   type ADAPTER_LEASE_KEYS,
   checkLeaseOptions,
+  checkNamedServerOptions,
   checkPortNames,
-  checkServerOptions,
   invalidOption,
   leaseFieldsOf,
-  stickyPorts,
 } from 'portlease/adapter';
 
 /** Most ports one test file or one global setup may lease. */
@@ -99,7 +98,7 @@ export interface PortleaseEnvironmentOptions extends PortleaseLeaseOptions {
 export interface LeasePlan {
   count: number;
   names: string[];
-  /** Sticky names as given (type checked; whether each is a name is checked by {@link stickyOf}). */
+  /** Sticky names as given (type checked; whether each is a name is checked by core's `stickyPorts`). */
   sticky: true | readonly string[] | undefined;
   lease: LeaseOptions;
 }
@@ -158,23 +157,9 @@ export function planLeases(
   };
 }
 
-/** Which of `names` the plan makes sticky; every name `sticky` lists must be one of them. */
-export function stickyOf(plan: LeasePlan, names: readonly string[], where: string): ReadonlySet<string> {
-  return stickyPorts(plan.sticky, names, where, 'names');
-}
-
 /** Validates `servers` of the global options: startServer's rules, less what global setup sets. */
 export function checkServers(raw: unknown, where: string): Record<string, GlobalServerOptions> {
-  if (raw === undefined) return {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw invalidOption(
-      `${where}.servers`,
-      `must map names to startServer options, e.g. { api: { command: ['node', 'server.js'] } }.`,
-    );
-  }
   const why = "global setup leases the server's port";
-  for (const [name, server] of Object.entries(raw)) {
-    checkServerOptions(server, `${where}.servers.${name}`, { omit: { port: why, lease: why } });
-  }
-  return raw as Record<string, GlobalServerOptions>;
+  const form = { omit: { port: why, lease: why } };
+  return checkNamedServerOptions(raw, `${where}.servers`, form) as Record<string, GlobalServerOptions>;
 }

@@ -57,11 +57,18 @@ export type GlobalPortName = NameOf<PortleaseJestGlobalNames>;
 const SETUP_HINT =
   "Set testEnvironment: '@portlease/jest' in the Jest config (or a `@jest-environment @portlease/jest` docblock)";
 
-/** `"api", "web"` (or `none`): the names a failed lookup could have used. */
-const listed = (names: object) =>
-  Object.keys(names)
-    .map((n) => JSON.stringify(n))
-    .join(', ') || 'none';
+/** `port("api")` (or `port()`): how a message names the call. */
+const callOf = (fn: string, name?: string) => `${fn}(${name === undefined ? '' : JSON.stringify(name)})`;
+
+/** `value`, or the error of a lookup that found nothing: `why`, then the names it could have used. */
+function found<T>(value: T | undefined, caller: string, why: string, names: object, hint = ''): T {
+  if (value !== undefined) return value;
+  const listed =
+    Object.keys(names)
+      .map((n) => JSON.stringify(n))
+      .join(', ') || 'none';
+  throw new PortleaseError('INVALID_OPTIONS', `${caller}: ${why} ${listed}.${hint}`);
+}
 
 function isFilePorts(value: unknown): value is FilePorts {
   return typeof value === 'object' && value !== null && (value as FilePorts).kind === FILE_PORTS_KIND;
@@ -107,26 +114,19 @@ export function ports(): number[] {
  * ```
  */
 export function port(name?: PortName): number {
-  const caller = name === undefined ? 'port()' : `port(${JSON.stringify(name)})`;
+  const caller = callOf('port', name);
   const file = filePorts(caller);
   if (name === undefined) {
-    const first = file.ports[0];
-    if (first === undefined) {
-      throw new PortleaseError(
-        'INVALID_OPTIONS',
-        `${caller}: this test file leased no ports (count is 0). Set testEnvironmentOptions.portlease.count (or names), or a \`@jest-environment-options {"portlease": {"count": 1}}\` docblock.`,
-      );
-    }
-    return first;
-  }
-  const named = file.named[name];
-  if (named === undefined) {
+    if (file.ports[0] !== undefined) return file.ports[0];
     throw new PortleaseError(
       'INVALID_OPTIONS',
-      `${caller}: this test file has no port named ${JSON.stringify(name)}; its names are ${listed(file.named)}. Add the name to testEnvironmentOptions.portlease.names (or the file's @jest-environment-options docblock).`,
+      `${caller}: this test file leased no ports (count is 0). Set testEnvironmentOptions.portlease.count (or names), or a \`@jest-environment-options {"portlease": {"count": 1}}\` docblock.`,
     );
   }
-  return named;
+  const why = `this test file has no port named ${JSON.stringify(name)}; its names are`;
+  const hint =
+    " Add the name to testEnvironmentOptions.portlease.names (or the file's @jest-environment-options docblock).";
+  return found(file.named[name], caller, why, file.named, hint);
 }
 
 /**
@@ -162,16 +162,10 @@ function globalInfo(caller: string): GlobalPortsInfo {
  * ```
  */
 export function globalPort(name?: GlobalPortName): number {
-  const caller = name === undefined ? 'globalPort()' : `globalPort(${JSON.stringify(name)})`;
+  const caller = callOf('globalPort', name);
   const info = globalInfo(caller);
-  const found = name === undefined ? info.ports[0] : info.named[name];
-  if (found === undefined) {
-    throw new PortleaseError(
-      'INVALID_OPTIONS',
-      `${caller}: global setup leased no such port; its names are ${listed(info.named)}.`,
-    );
-  }
-  return found;
+  const port = name === undefined ? info.ports[0] : info.named[name];
+  return found(port, caller, 'global setup leased no such port; its names are', info.named);
 }
 
 /**
@@ -195,14 +189,8 @@ export function globalPorts(): number[] {
  * ```
  */
 export function globalUrl(name: GlobalPortName): string {
-  const caller = `globalUrl(${JSON.stringify(name)})`;
-  const info = globalInfo(caller);
-  const url = info.urls[name];
-  if (url === undefined) {
-    throw new PortleaseError(
-      'INVALID_OPTIONS',
-      `${caller}: global setup started no server called ${JSON.stringify(name)}; its servers are ${listed(info.urls)}.`,
-    );
-  }
-  return url;
+  const caller = callOf('globalUrl', name);
+  const { urls } = globalInfo(caller);
+  const why = `global setup started no server called ${JSON.stringify(name)}; its servers are`;
+  return found(urls[name], caller, why, urls);
 }

@@ -41,31 +41,22 @@ export interface FilePorts {
   readonly global: GlobalPortsInfo | undefined;
 }
 
-function isRecordOfNumbers(value: unknown): value is Record<string, number> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Object.values(value).every((v) => typeof v === 'number' && Number.isInteger(v))
-  );
-}
+const isPort = (value: unknown) => Number.isInteger(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
 
 /** Parses the {@link GLOBAL_ENV} value; `undefined` when absent or not ours. */
 export function parseGlobalPorts(text: string | undefined): GlobalPortsInfo | undefined {
-  if (!text) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = text ? JSON.parse(text) : undefined;
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { ports, named, urls } = value as Record<string, unknown>;
-  if (!Array.isArray(ports) || !ports.every((p) => Number.isInteger(p)) || !isRecordOfNumbers(named)) {
-    return undefined;
-  }
-  const urlMap: Record<string, string> = {};
-  if (typeof urls === 'object' && urls !== null) {
-    for (const [name, url] of Object.entries(urls)) if (typeof url === 'string') urlMap[name] = url;
-  }
-  return { ports: [...ports] as number[], named: { ...named }, urls: urlMap };
+  if (!isObject(value)) return undefined;
+  const { ports, named, urls } = value;
+  if (!Array.isArray(ports) || !ports.every(isPort) || !isObject(named)) return undefined;
+  if (!Object.values(named).every(isPort)) return undefined;
+  const urlEntries = Object.entries(isObject(urls) ? urls : {}).filter(([, url]) => typeof url === 'string');
+  return { ports: [...ports], named: { ...named }, urls: Object.fromEntries(urlEntries) } as GlobalPortsInfo;
 }

@@ -101,6 +101,18 @@ test('a misspelt server option fails global setup naming it and the closest key'
   assert.deepEqual(recordsIn(lockDir), []);
 });
 
+test('servers given as a list fails global setup saying it must map names to options', async () => {
+  const lockDir = tempDir();
+  const list = { servers: [{ command: ['node', 'server.cjs'] }] };
+  const run = await runJest(30, 'global', { lockDir, env: { PL_GLOBAL_OPTIONS: JSON.stringify(list) } });
+  assert.equal(run.code, 1, run.output);
+  assert.match(
+    run.output,
+    /\[INVALID_OPTIONS\] testEnvironmentOptions\.portlease\.global\.servers must map names to startServer options/,
+  );
+  assert.deepEqual(recordsIn(lockDir), []);
+});
+
 test("owner labels carry the shard and the names, as Playwright's do", async () => {
   const lockDir = tempDir();
   const out = join(tempDir(), 'out');

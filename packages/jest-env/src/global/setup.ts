@@ -2,9 +2,15 @@
 // calls its default export in its parent process, before the workers fork.
 import { resolve } from 'node:path';
 import { PortleaseError } from 'portlease';
-import { invalidOption, leaseNamedPorts, scopedIfSticky, startNamedServers } from 'portlease/adapter';
+import {
+  invalidOption,
+  leaseNamedPorts,
+  scopedIfSticky,
+  startNamedServers,
+  stickyPorts,
+} from 'portlease/adapter';
 import { type JestShard, shardLabel, shardOf } from '../labels.js';
-import { checkServers, type PortleaseGlobalOptions, planLeases, stickyOf } from '../options.js';
+import { checkServers, type PortleaseGlobalOptions, planLeases } from '../options.js';
 import { GLOBAL_ENV, GLOBAL_KEY, type GlobalPortsInfo } from '../shared.js';
 import { closeSession, type GlobalSession, globalState, publishGlobalPorts } from './state.js';
 
@@ -61,7 +67,7 @@ export async function leaseGlobalPorts(
       );
   }
   // Suite-wide names have one holder per run, so each is sticky under the name itself.
-  const sticky = stickyOf(plan, [...plan.names, ...Object.keys(servers)], where);
+  const sticky = stickyPorts(plan.sticky, [...plan.names, ...Object.keys(servers)], where, 'names');
   const rootDir = context.rootDir ?? process.cwd();
   const state = globalState();
   if (state.sessions.length === 0) state.previousEnv = process.env[GLOBAL_ENV];
